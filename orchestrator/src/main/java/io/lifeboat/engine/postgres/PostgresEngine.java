@@ -1,0 +1,141 @@
+package io.lifeboat.engine.postgres;
+
+import io.lifeboat.ExitCode;
+import io.lifeboat.LifeboatException;
+import io.lifeboat.config.SourceConfig;
+import io.lifeboat.drills.postgres.PostgresInstallation;
+import io.lifeboat.drills.postgres.PostgresInstallations;
+import io.lifeboat.drills.process.ChildProcess;
+import io.lifeboat.drills.process.PrivateFiles;
+import io.lifeboat.engine.DatabaseEngine;
+import io.lifeboat.engine.DumpSession;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * PostgreSQL: {@code pg_dump --format=custom --compress=0} (lifeboat compresses with zstd,
+ * which is several times faster than pg_dump's zlib) of a snapshot that lifeboat exported
+ * itself, so the per-table row counts it records come from the very snapshot in the dump.
+ */
+public final class PostgresEngine implements DatabaseEngine {
+
+    public static final String NAME = "postgres";
+
+    private final PostgresInstallations installations;
+
+    public PostgresEngine(PostgresInstallations installations) {
+        this.installations = installations;
+    }
+
+    public PostgresEngine() {
+        this(PostgresInstallations.system());
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public DumpSession startDump(SourceConfig source) {
+        String password = source.passwordFile()
+                .map(f -> readPassword(source, f))
+                .orElse(null);
+        Connection connection = connect(source, password);
+        try {
+            int versionNum;
+            String version;
+            try (Statement st = connection.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT current_setting('server_version_num')::int, current_setting('server_version')")) {
+                rs.next();
+                versionNum = rs.getInt(1);
+                version = rs.getString(2);
+            }
+            PostgresInstallation tools = installations.forServerMajor(PostgresInstallations.majorOf(versionNum)).installation();
+            connection.setAutoCommit(false);
+            String snapshot;
+            try (Statement st = connection.createStatement()) {
+                // REPEATABLE READ: one snapshot for the whole transaction, exported to pg_dump.
+                st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                try (ResultSet rs = st.executeQuery("SELECT pg_export_snapshot()")) {
+                    rs.next();
+                    snapshot = rs.getString(1);
+                }
+            }
+            // The password reaches pg_dump only through a 0600 passfile in a 0700 directory.
+            Optional<PrivateFiles.TemporarySecret> passfile = Optional.ofNullable(password)
+                    .map(p -> PrivateFiles.writeTemporary("pgpass", "*:*:*:*:" + PgPass.escape(p) + "\n"));
+            ChildProcess dump;
+            try {
+                dump = ChildProcess.start(List.of(
+                        tools.binDir().resolve("pg_dump").toString(),
+                        "--format=custom", "--compress=0", "--no-password",
+                        "--snapshot=" + snapshot,
+                        "--dbname=" + ConnInfo.of(source, passfile.map(PrivateFiles.TemporarySecret::file))), Map.of(), Optional.empty(), Optional.empty());
+                dump.stdin().close();
+            } catch (RuntimeException | java.io.IOException e) {
+                passfile.ifPresent(PrivateFiles.TemporarySecret::close);
+                throw new LifeboatException(ExitCode.INCOMPLETE, "could not start pg_dump for source " + source.name() + ": " + e.getMessage(), e);
+            }
+            return new PostgresDumpSession(source, connection, dump, passfile, version, tools);
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw new LifeboatException(ExitCode.INCOMPLETE, "PostgreSQL source " + source.name() + " at "
+                    + source.host() + ":" + source.port() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(connection);
+            throw e;
+        }
+    }
+
+    private static String readPassword(SourceConfig source, java.nio.file.Path file) {
+        try {
+            return PrivateFiles.readFirstLine(file, "password file of source " + source.name());
+        } catch (PrivateFiles.UnsafeFileException e) {
+            throw new LifeboatException(ExitCode.USAGE, e.getMessage());
+        }
+    }
+
+    static Connection connect(SourceConfig source, String password) {
+        Properties props = new Properties();
+        props.setProperty("user", source.user());
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        props.setProperty("sslmode", source.sslMode());
+        props.setProperty("ApplicationName", "lifeboat");
+        props.setProperty("connectTimeout", "10");
+        props.setProperty("socketTimeout", "0");
+        String url = "jdbc:postgresql://" + hostForUrl(source.host()) + ":" + source.port() + "/" + urlEncode(source.database());
+        try {
+            return DriverManager.getConnection(url, props);
+        } catch (SQLException e) {
+            throw new LifeboatException(ExitCode.INCOMPLETE, "cannot connect to PostgreSQL source " + source.name()
+                    + " at " + source.host() + ":" + source.port() + " (database " + source.database() + ", user "
+                    + source.user() + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static String hostForUrl(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    private static String urlEncode(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // closing after a failure: the original error is what matters
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.lifeboat.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layering DESIGN.md promises, enforced on the compiled main classes of both modules:
+ * drills never knows the orchestrator, only the CLI speaks picocli, and only the storage and
+ * credentials packages touch the AWS SDK. Each rule fails with the offending dependency named.
+ */
+class LayeringTest {
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+                .importPackages("io.lifeboat");
+        if (classes.stream().noneMatch(c -> c.getPackageName().startsWith("io.lifeboat.drills"))
+                || classes.stream().noneMatch(c -> c.getPackageName().startsWith("io.lifeboat.cli"))) {
+            // Guard against a rule that passes because it saw no classes at all.
+            throw new AssertionError("expected main classes of both modules on the test classpath, got " + classes.size());
+        }
+    }
+
+    @Test
+    void drillsNeverDependsOnTheOrchestrator() {
+        noClasses().that().resideInAPackage("io.lifeboat.drills..")
+                .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("io.lifeboat..")
+                        .and(DescribedPredicate.not(JavaClass.Predicates.resideInAPackage("io.lifeboat.drills.."))))
+                .because("drills is a library the orchestrator uses, never the reverse")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheCliImportsPicocli() {
+        noClasses().that().resideOutsideOfPackage("io.lifeboat.cli..")
+                .should().dependOnClassesThat().resideInAPackage("picocli..")
+                .check(classes);
+    }
+
+    @Test
+    void onlyStorageAndCredentialsImportTheAwsSdk() {
+        noClasses().that().resideOutsideOfPackages("io.lifeboat.storage..", "io.lifeboat.credentials..")
+                .should().dependOnClassesThat().resideInAPackage("software.amazon.awssdk..")
+                .check(classes);
+    }
+
+    @Test
+    void drillsKnowsNothingOfS3QuartzOrTheCli() {
+        noClasses().that().resideInAPackage("io.lifeboat.drills..")
+                .should().dependOnClassesThat().resideInAnyPackage("software.amazon.awssdk..", "org.quartz..", "picocli..")
+                .check(classes);
+    }
+}

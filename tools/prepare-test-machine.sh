@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs and starts what lifeboat's tests need on a fresh Debian 12 machine of this kind.
+# Idempotent: safe to run before every test run. Needs root (apt, services).
+set -euo pipefail
+
+need_pkgs=()
+command -v age >/dev/null       || need_pkgs+=(age)
+command -v zstd >/dev/null      || need_pkgs+=(zstd)
+[ -x /usr/bin/time ]            || need_pkgs+=(time)
+command -v pg_dump >/dev/null   || need_pkgs+=(postgresql-15 postgresql-client-15)
+command -v runuser >/dev/null   || need_pkgs+=(util-linux)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  echo "prepare: installing ${need_pkgs[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+fi
+
+# The machine's PostgreSQL: some tests use throwaway databases on it (most use private clusters).
+if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  echo "prepare: starting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start
+  for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+fi
+pg_isready -h 127.0.0.1 -p 5432 >/dev/null || { echo "prepare: PostgreSQL did not start" >&2; exit 1; }
+echo "prepare: ready (age $(age --version), $(zstd --version | head -1), $(pg_dump --version))"
