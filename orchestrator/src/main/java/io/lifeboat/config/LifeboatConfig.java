@@ -1,13 +1,17 @@
 package io.lifeboat.config;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * A validated configuration. Instances only come out of {@link ConfigLoader}, which has already
- * checked every cross-reference (a source's target exists, recipients parse, files named exist),
- * so the code that uses it never re-validates.
+ * checked every value and cross-reference (a source's target exists, recipients parse, paths are
+ * absolute), so the code that uses it never re-validates. Files it names are not checked for
+ * existence: one configuration serves the backup host and the drill host, and each side checks
+ * the files it uses when it opens them.
  *
  * @param file        the file it was read from (named in every later error about it)
  * @param sources     databases to back up, by name (insertion order of the file)
@@ -25,8 +29,9 @@ public record LifeboatConfig(
         Path stateDir) {
 
     public LifeboatConfig {
-        sources = Map.copyOf(sources);
-        targets = Map.copyOf(targets);
+        // Not Map.copyOf: it forgets the file's order, and commands list sources in that order.
+        sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
+        targets = Collections.unmodifiableMap(new LinkedHashMap<>(targets));
     }
 
     /** The source with this name, or a usage error that lists the configured names. */

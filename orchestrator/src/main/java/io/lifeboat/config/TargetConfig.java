@@ -46,7 +46,9 @@ public record TargetConfig(
 
     /** S3 bucket name; only for {@link Kind#S3}. */
     public String bucket() {
-        return url.getHost();
+        // Not getHost(): java.net.URI only accepts host names whose last label starts with a
+        // letter, so it returns null for valid buckets such as "backups.2024".
+        return url.getAuthority();
     }
 
     /** Key prefix without leading or trailing slash; empty when the URL names the bucket only. */

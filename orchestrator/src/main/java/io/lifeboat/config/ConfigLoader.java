@@ -1,0 +1,681 @@
+package io.lifeboat.config;
+
+import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaWriterFactory;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.representer.Representer;
+
+/**
+ * Reads {@code lifeboat.yaml} into a {@link LifeboatConfig}, or throws one {@link ConfigException}
+ * listing every problem in the file, each with its line, dotted key and a hint.
+ *
+ * <p>The file is composed into SnakeYAML nodes rather than bound to classes, because nodes keep
+ * their line numbers and binding loses them. Nothing is ever constructed from YAML tags, aliases
+ * are capped (billion-laughs), and duplicate keys are errors. Files the configuration names
+ * (password files, credentials, the age identity) are not opened here: one configuration serves
+ * the backup host and the drill host, and each side checks the files it uses when it uses them.
+ *
+ * <p>Adding a section (the drills issue adds {@code drills:}, {@code sandboxes:} and a per-source
+ * {@code canary:}) means adding its key to {@link #TOP_KEYS} (or {@link #SOURCE_KEYS}), a record,
+ * and a reader method of a few {@link YamlMapping} calls like {@code readCompression()}.
+ */
+public final class ConfigLoader {
+    static final List<String> TOP_KEYS = List.of("state_dir", "compression", "sources", "targets", "encryption");
+    static final List<String> SOURCE_KEYS = List.of(
+            "engine", "host", "port", "database", "user", "password_file", "sslmode", "target", "schedule");
+    static final List<String> TARGET_KEYS = List.of("url", "region", "endpoint", "path_style", "checksum",
+            "object_lock", "part_size", "write_credentials", "read_credentials");
+    /** Everything a target may have except its URL is about S3. */
+    static final List<String> S3_ONLY_KEYS = TARGET_KEYS.subList(1, TARGET_KEYS.size());
+    static final List<String> CREDENTIALS_KEYS = List.of("profile", "credentials_file");
+    static final List<String> OBJECT_LOCK_KEYS = List.of("mode", "retain_days");
+    static final List<String> ENCRYPTION_KEYS = List.of("recipients", "identity_file");
+    static final List<String> COMPRESSION_KEYS = List.of("level");
+    static final List<String> SSL_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+    static final String DEFAULT_SSL_MODE = "prefer";
+    static final Map<String, Integer> DEFAULT_PORTS = Map.of("postgres", 5432, "mariadb", 3306, "mysql", 3306);
+    static final long DEFAULT_PART_SIZE = 16 * ByteSize.MIB;
+    /** S3 refuses smaller parts (except the last). */
+    static final long MIN_PART_SIZE = 5 * ByteSize.MIB;
+    /** The pipeline buffers a few parts, so this bounds its memory. */
+    static final long MAX_PART_SIZE = 512 * ByteSize.MIB;
+    static final int MAX_RETAIN_DAYS = 36_500;
+    static final Path ROOT_STATE_DIR = Path.of("/var/lib/lifeboat");
+
+    /** Source and target names become segments of object keys, so they stay plain. */
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    private static final Pattern S3_PREFIX = Pattern.compile("[A-Za-z0-9!_.*'()/-]+");
+    private static final Pattern REGION = Pattern.compile("[A-Za-z0-9._-]+");
+    private static final Pattern HOST_WITH_PORT = Pattern.compile("[^:\\[\\]]+:[0-9]+");
+    private static final int AGE_RECIPIENT_LENGTH = 62;
+
+    /** The key named in problems about the file as a whole. */
+    static final String FILE_KEY = "(file)";
+    /** The key named in YAML syntax problems: the parser cannot say which key it was reading. */
+    static final String SYNTAX_KEY = "(syntax)";
+
+    private static final List<String> INLINE_PASSWORD_KEYS = List.of("password", "passwd");
+    private static final List<String> INLINE_S3_KEYS = List.of("access_key", "access_key_id", "aws_access_key_id",
+            "secret_key", "secret_access_key", "aws_secret_access_key", "session_token", "aws_session_token");
+    static final String INLINE_PASSWORD_MESSAGE = "inline passwords are not accepted: put it in a file readable"
+            + " only by lifeboat's user and set password_file";
+    static final String PRIVATE_KEY_MESSAGE = "this is an age PRIVATE key (AGE-SECRET-KEY-...), not a recipient;"
+            + " it must never be on the backup host";
+
+    private static final String SOURCE_EXAMPLE =
+            "shop: { engine: postgres, host: 127.0.0.1, database: shop, user: postgres, target: vault }";
+    private static final String TARGET_EXAMPLE = "vault: { url: s3://lifeboat-backups/prod }";
+    private static final String RECIPIENTS_EXAMPLE = "recipients: [ \"age1...\" ]";
+    private static final String CREDENTIALS_EXAMPLE =
+            "{ profile: lifeboat-writer, credentials_file: /etc/lifeboat/aws-credentials }";
+
+    private final YamlMapping top;
+    private final ProblemList problems;
+    private final Set<String> knownEngines;
+    private final HostEnvironment host;
+
+    private ConfigLoader(YamlMapping top, Set<String> knownEngines, HostEnvironment host) {
+        this.top = top;
+        this.problems = top.problems();
+        this.knownEngines = knownEngines;
+        this.host = host;
+    }
+
+    /**
+     * Reads and validates a configuration file.
+     *
+     * @param file         the file; a missing or unreadable file is a {@link ConfigException}
+     *                     like any other problem
+     * @param knownEngines engine names a source may use (the engine registry's names)
+     * @throws ConfigException with every problem found (exit code 2)
+     */
+    public static LifeboatConfig load(Path file, Set<String> knownEngines) {
+        String text;
+        try {
+            if (Files.isDirectory(file)) {
+                throw ConfigException.single(file, 0, FILE_KEY, "is a directory, not a file",
+                        "name the file itself, e.g. --config /etc/lifeboat/lifeboat.yaml");
+            }
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw ConfigException.single(file, 0, FILE_KEY, "file not found",
+                    "create it, or point lifeboat at your configuration with --config FILE or $LIFEBOAT_CONFIG");
+        } catch (AccessDeniedException e) {
+            throw ConfigException.single(file, 0, FILE_KEY, "cannot be read: permission denied",
+                    "run lifeboat as the user it is set up for, or let that user read the file");
+        } catch (CharacterCodingException e) {
+            throw ConfigException.single(file, 0, FILE_KEY, "is not UTF-8 text", "save the file as UTF-8");
+        } catch (IOException e) {
+            throw ConfigException.single(file, 0, FILE_KEY, "cannot be read: " + e.getClass().getSimpleName(),
+                    "check that the file is a readable regular file");
+        }
+        return parse(text, file, knownEngines);
+    }
+
+    /**
+     * Validates configuration text.
+     *
+     * @param yamlText        the file's contents
+     * @param nameForMessages the file name to show in problems and to keep in {@link LifeboatConfig#file()}
+     * @param knownEngines    engine names a source may use
+     * @throws ConfigException with every problem found (exit code 2)
+     */
+    public static LifeboatConfig parse(String yamlText, Path nameForMessages, Set<String> knownEngines) {
+        return parse(yamlText, nameForMessages, knownEngines, HostEnvironment.current());
+    }
+
+    /** As {@link #parse(String, Path, Set)}, with the environment that picks defaults given. */
+    static LifeboatConfig parse(String yamlText, Path file, Set<String> knownEngines, HostEnvironment host) {
+        Node root = compose(yamlText, file);
+        if (root == null) {
+            throw ConfigException.single(file, 0, FILE_KEY, "the file is empty (no settings, only comments or blank lines)",
+                    "a configuration needs at least sources:, targets: and encryption: (see the README)");
+        }
+        if (!(root instanceof MappingNode mapping)) {
+            throw ConfigException.single(file, YamlMapping.lineOf(root), FILE_KEY,
+                    "the top level must be a mapping of settings, not " + (root instanceof SequenceNode ? "a list" : "a single value"),
+                    "start with sources:, targets: and encryption: at the left margin");
+        }
+        return new ConfigLoader(YamlMapping.top(mapping, new ProblemList(file)), knownEngines, host).read();
+    }
+
+    /**
+     * Composes YAML into nodes with every limit tight: the file is small and hand-written, so
+     * anything large, deep or alias-heavy is a mistake or an attack.
+     */
+    private static Node compose(String text, Path file) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false); // enforced again by YamlMapping: compose() skips this check
+        options.setAllowRecursiveKeys(false);
+        options.setMaxAliasesForCollections(20);
+        options.setNestingDepthLimit(20);
+        options.setCodePointLimit(1_000_000);
+        DumperOptions dumper = new DumperOptions();
+        Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(dumper), dumper, options);
+        try {
+            return yaml.compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            throw syntaxProblem(e, file);
+        } catch (YAMLException e) {
+            throw ConfigException.single(file, 0, SYNTAX_KEY, e.getMessage(),
+                    "lifeboat.yaml is short and needs no anchors or aliases: write the values out");
+        }
+    }
+
+    /**
+     * Only the parser's description and position are used: its full message quotes the
+     * offending line, which could hold anything.
+     */
+    private static ConfigException syntaxProblem(MarkedYAMLException e, Path file) {
+        Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+        int line = mark == null ? 0 : mark.getLine() + 1;
+        String problem = e.getProblem() == null ? "invalid YAML" : e.getProblem();
+        if (problem.contains("(TAB)")) {
+            return ConfigException.single(file, line, SYNTAX_KEY, "a tab character where YAML expects spaces",
+                    "indent with spaces only: YAML does not allow tabs for indentation");
+        }
+        if (problem.contains("found another document")) {
+            return ConfigException.single(file, line, SYNTAX_KEY, "a second YAML document starts here",
+                    "lifeboat reads one document: remove this '---' line or move the settings into the first document");
+        }
+        String message = "invalid YAML: " + problem;
+        Mark context = e.getContextMark();
+        if (e.getContext() != null && context != null && context.getLine() + 1 != line) {
+            message += " (" + e.getContext() + " started at line " + (context.getLine() + 1) + ")";
+        }
+        return ConfigException.single(file, line, SYNTAX_KEY, message,
+                "check this line and the one above: indentation, a space after ':', an unclosed quote or bracket");
+    }
+
+    // ---- top level ------------------------------------------------------------------------
+
+    private LifeboatConfig read() {
+        top.rejectUnknownKeys(TOP_KEYS);
+        Optional<Path> stateDir = top.has("state_dir")
+                ? top.optionalAbsolutePath("state_dir", ROOT_STATE_DIR.toString(), true)
+                : defaultStateDir();
+        CompressionConfig compression = readCompression();
+        Optional<YamlMapping> targetSection = top.requireMapping("targets", "targets: { " + TARGET_EXAMPLE + " }");
+        Map<String, TargetConfig> targets = targetSection.map(this::readTargets).orElse(Map.of());
+        Map<String, SourceConfig> sources = top.requireMapping("sources", "sources: { " + SOURCE_EXAMPLE + " }")
+                .map(section -> readSources(section, targetSection.map(YamlMapping::keys)))
+                .orElse(Map.of());
+        Optional<EncryptionConfig> encryption = top.requireMapping("encryption", "encryption: { " + RECIPIENTS_EXAMPLE + " }")
+                .flatMap(this::readEncryption);
+        problems.throwIfAny();
+        // Every reader records a problem whenever it returns empty, so these are present here.
+        return new LifeboatConfig(problems.file(), sources, targets, encryption.orElseThrow(), compression,
+                stateDir.orElseThrow());
+    }
+
+    /**
+     * $LIFEBOAT_STATE_DIR, else /var/lib/lifeboat for root, else the XDG state directory. Relative
+     * XDG_STATE_HOME values are ignored, as the XDG spec says; a relative $LIFEBOAT_STATE_DIR is
+     * an error, because it was set on purpose.
+     */
+    private Optional<Path> defaultStateDir() {
+        String fromEnv = host.env().get("LIFEBOAT_STATE_DIR");
+        if (fromEnv != null && !fromEnv.isEmpty()) {
+            if (!isAbsolutePath(fromEnv)) {
+                problems.add(0, "state_dir", "$LIFEBOAT_STATE_DIR is " + ProblemList.quote(fromEnv) + ", not an absolute path",
+                        "set $LIFEBOAT_STATE_DIR to an absolute path, or set state_dir in the file");
+                return Optional.empty();
+            }
+            return Optional.of(Path.of(fromEnv));
+        }
+        if ("root".equals(host.userName())) {
+            return Optional.of(ROOT_STATE_DIR);
+        }
+        String xdg = host.env().get("XDG_STATE_HOME");
+        if (xdg != null && isAbsolutePath(xdg)) {
+            return Optional.of(Path.of(xdg, "lifeboat"));
+        }
+        return Optional.of(host.userHome().resolve(".local/state/lifeboat"));
+    }
+
+    private static boolean isAbsolutePath(String text) {
+        try {
+            return Path.of(text).isAbsolute();
+        } catch (InvalidPathException e) {
+            return false;
+        }
+    }
+
+    private CompressionConfig readCompression() {
+        return top.optionalMapping("compression", "compression: { level: 3 }").map(c -> {
+            c.rejectUnknownKeys(COMPRESSION_KEYS);
+            int level = c.optionalInt("level", 1, 19,
+                    "zstd levels run from 1 (fastest) to 19 (smallest); 3 is the default").orElse(CompressionConfig.DEFAULT_LEVEL);
+            return new CompressionConfig(level);
+        }).orElseGet(CompressionConfig::defaults);
+    }
+
+    private void checkName(YamlMapping m, String kind) {
+        if (!NAME.matcher(m.name()).matches()) {
+            m.problemHere(ProblemList.quote(m.name()) + " is not a valid " + kind + " name",
+                    "use 1-63 lowercase letters, digits, '_' and '-', starting with a letter or digit:"
+                            + " the name becomes part of the backups' object keys");
+        }
+    }
+
+    // ---- sources --------------------------------------------------------------------------
+
+    private Map<String, SourceConfig> readSources(YamlMapping section, Optional<Set<String>> targetNames) {
+        if (section.keys().isEmpty()) {
+            section.problemHere("declares no sources", "add at least one, e.g. " + SOURCE_EXAMPLE);
+        }
+        Map<String, SourceConfig> sources = new LinkedHashMap<>();
+        section.namedMappings(SOURCE_EXAMPLE).forEach((name, m) ->
+                readSource(m, targetNames).ifPresent(source -> sources.put(name, source)));
+        return sources;
+    }
+
+    private Optional<SourceConfig> readSource(YamlMapping m, Optional<Set<String>> targetNames) {
+        int before = problems.count();
+        checkName(m, "source");
+        for (String key : INLINE_PASSWORD_KEYS) {
+            m.refuse(key, INLINE_PASSWORD_MESSAGE, "e.g. password_file: /etc/lifeboat/" + m.name() + ".password"
+                    + " (the password alone, chmod 600); if this file was ever shared, change the password");
+        }
+        m.rejectUnknownKeys(SOURCE_KEYS);
+
+        Optional<String> engine = m.requireString("engine", "engine: postgres");
+        List<String> engines = List.copyOf(new TreeSet<>(knownEngines));
+        if (engine.isPresent() && !knownEngines.contains(engine.get())) {
+            m.problem("engine", ProblemList.quote(engine.get()) + " is not a known engine",
+                    DidYouMean.closest(engine.get(), engines).map(s -> "did you mean '" + s + "'? ").orElse("")
+                            + "known engines: " + String.join(", ", engines));
+            engine = Optional.empty();
+        }
+        Optional<String> host = m.requireString("host", "host: 127.0.0.1").flatMap(h -> checkHost(m, h));
+        OptionalInt port = m.optionalInt("port", 1, 65535, "use the TCP port the server listens on, 1 to 65535");
+        if (!m.has("port") && engine.isPresent()) {
+            Integer defaultPort = DEFAULT_PORTS.get(engine.get());
+            if (defaultPort != null) {
+                port = OptionalInt.of(defaultPort);
+            } else {
+                m.problem("port", "is required: engine '" + engine.get() + "' has no default port", "add e.g. port: 5432");
+            }
+        }
+        Optional<String> database = m.requireString("database", "database: shop");
+        Optional<String> user = m.requireString("user", "user: postgres");
+        Optional<Path> passwordFile = m.optionalAbsolutePath("password_file",
+                "/etc/lifeboat/" + m.name() + ".password", false);
+        String sslMode = m.optionalChoice("sslmode", SSL_MODES).orElse(DEFAULT_SSL_MODE);
+        Optional<String> target = m.requireString("target", "target: vault");
+        if (target.isPresent() && targetNames.isPresent() && !targetNames.get().contains(target.get())) {
+            List<String> names = List.copyOf(targetNames.get());
+            m.problem("target", ProblemList.quote(target.get()) + " is not defined under targets",
+                    names.isEmpty() ? "add it under targets:" : DidYouMean.closest(target.get(), names)
+                            .map(s -> "did you mean '" + s + "'? ").orElse("") + "defined targets: " + String.join(", ", names));
+        }
+        Optional<String> schedule = m.optionalString("schedule");
+        schedule.flatMap(QuartzCronSyntax::check).ifPresent(d -> m.problem("schedule", d.message(), d.hint()));
+
+        if (problems.count() != before) {
+            return Optional.empty();
+        }
+        return Optional.of(new SourceConfig(m.name(), engine.orElseThrow(), host.orElseThrow(), port.orElseThrow(),
+                database.orElseThrow(), user.orElseThrow(), passwordFile, sslMode, target.orElseThrow(), schedule,
+                m.line()));
+    }
+
+    /** Catches the usual slips of pasting a whole address or URL into {@code host}. */
+    private static Optional<String> checkHost(YamlMapping m, String host) {
+        if (host.contains("://") || host.contains("@")) {
+            // A URL or user@host may carry a password: describe it, never quote it.
+            m.problem("host", "looks like a URL or user@host, not a host name",
+                    "give only the host name or address; port, database and user have their own keys,"
+                            + " and the password goes in password_file");
+            return Optional.empty();
+        }
+        if (host.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+            m.problem("host", ProblemList.quote(host) + " contains spaces", "give one host name or address");
+            return Optional.empty();
+        }
+        if (HOST_WITH_PORT.matcher(host).matches()) {
+            String[] parts = host.split(":");
+            m.problem("host", ProblemList.quote(host) + " includes a port",
+                    "put the port in its own key: host: " + parts[0] + " and port: " + parts[1]);
+            return Optional.empty();
+        }
+        return Optional.of(host);
+    }
+
+    // ---- targets --------------------------------------------------------------------------
+
+    private Map<String, TargetConfig> readTargets(YamlMapping section) {
+        if (section.keys().isEmpty()) {
+            section.problemHere("declares no targets", "add at least one, e.g. " + TARGET_EXAMPLE);
+        }
+        Map<String, TargetConfig> targets = new LinkedHashMap<>();
+        section.namedMappings(TARGET_EXAMPLE).forEach((name, m) ->
+                readTarget(m).ifPresent(target -> targets.put(name, target)));
+        return targets;
+    }
+
+    private Optional<TargetConfig> readTarget(YamlMapping m) {
+        int before = problems.count();
+        checkName(m, "target");
+        refuseInlineS3Keys(m);
+        m.rejectUnknownKeys(TARGET_KEYS);
+        Optional<URI> url = m.requireString("url", "url: s3://lifeboat-backups/prod").flatMap(u -> parseTargetUrl(m, u));
+
+        if (url.isPresent() && "file".equals(url.get().getScheme())) {
+            for (String key : S3_ONLY_KEYS) {
+                if (m.has(key)) {
+                    m.problem(key, "is not used by a file:// target",
+                            "remove it: " + String.join(", ", S3_ONLY_KEYS) + " only apply to s3:// targets");
+                }
+            }
+            if (problems.count() != before) {
+                return Optional.empty();
+            }
+            return Optional.of(new TargetConfig(m.name(), url.get(), Optional.empty(), Optional.empty(), false,
+                    TargetConfig.ChecksumMode.SHA256, Optional.empty(), DEFAULT_PART_SIZE,
+                    CredentialsConfig.defaultChain(), CredentialsConfig.defaultChain(), m.line()));
+        }
+
+        Optional<String> region = m.optionalString("region");
+        if (region.isPresent() && !REGION.matcher(region.get()).matches()) {
+            m.problem("region", ProblemList.quote(region.get()) + " is not a region name", "e.g. region: eu-central-1");
+        }
+        Optional<URI> endpoint = m.optionalString("endpoint").flatMap(e -> parseEndpoint(m, e));
+        boolean pathStyle = m.optionalBoolean("path_style").orElse(false);
+        TargetConfig.ChecksumMode checksum = m.optionalChoice("checksum", List.of("sha256", "off"))
+                .map(c -> c.equals("off") ? TargetConfig.ChecksumMode.OFF : TargetConfig.ChecksumMode.SHA256)
+                .orElse(TargetConfig.ChecksumMode.SHA256);
+        Optional<ObjectLockConfig> objectLock = m.optionalMapping("object_lock",
+                "object_lock: { mode: COMPLIANCE, retain_days: 30 }").flatMap(this::readObjectLock);
+        long partSize = readPartSize(m);
+        Optional<CredentialsConfig> write = readCredentials(m, "write_credentials");
+        Optional<CredentialsConfig> read = readCredentials(m, "read_credentials");
+
+        if (problems.count() != before) {
+            return Optional.empty();
+        }
+        return Optional.of(new TargetConfig(m.name(), url.orElseThrow(), region, endpoint, pathStyle, checksum,
+                objectLock, partSize, write.orElseThrow(), read.orElseThrow(), m.line()));
+    }
+
+    /** {@code s3://bucket[/prefix]} or {@code file:///absolute/dir}. */
+    private static Optional<URI> parseTargetUrl(YamlMapping m, String text) {
+        if (text.contains("@")) {
+            // s3://KEY:SECRET@bucket would otherwise be quoted back in the next message.
+            m.problem("url", "must not contain credentials (user:password@ or key@)",
+                    "remove them; S3 credentials come from write_credentials and read_credentials");
+            return Optional.empty();
+        }
+        if (text.startsWith("s3://")) {
+            return parseS3Url(m, text);
+        }
+        if (text.startsWith("file:")) {
+            return parseFileUrl(m, text);
+        }
+        m.problem("url", ProblemList.quote(text) + " is not an s3:// or file:// URL",
+                "write s3://BUCKET/PREFIX for the backup account's bucket (a non-AWS server goes in endpoint),"
+                        + " or file:///absolute/dir for trials");
+        return Optional.empty();
+    }
+
+    private static Optional<URI> parseS3Url(YamlMapping m, String text) {
+        String rest = text.substring("s3://".length());
+        int slash = rest.indexOf('/');
+        String bucket = slash < 0 ? rest : rest.substring(0, slash);
+        String prefix = slash < 0 ? "" : rest.substring(slash + 1);
+        while (prefix.endsWith("/")) {
+            prefix = prefix.substring(0, prefix.length() - 1);
+        }
+        if (bucket.isEmpty()) {
+            m.problem("url", ProblemList.quote(text) + " names no bucket", "write s3://BUCKET/PREFIX, e.g. s3://lifeboat-backups/prod");
+            return Optional.empty();
+        }
+        Optional<Defect> bucketDefect = S3BucketName.check(bucket);
+        if (bucketDefect.isPresent()) {
+            m.problem("url", "bucket " + bucketDefect.get().message(), bucketDefect.get().hint());
+            return Optional.empty();
+        }
+        if (!prefix.isEmpty()) {
+            // Safe characters only: the prefix ends up in object keys, IAM policies and shell commands.
+            boolean badSegment = Stream.of(prefix.split("/", -1)).anyMatch(s -> s.isEmpty() || s.equals(".") || s.equals(".."));
+            if (!S3_PREFIX.matcher(prefix).matches() || badSegment) {
+                m.problem("url", "prefix " + ProblemList.quote(prefix) + " has characters or segments lifeboat does not accept",
+                        "use letters, digits and ! - _ . * ' ( ) separated by single slashes, no . or .. segments,"
+                                + " e.g. s3://lifeboat-backups/prod");
+                return Optional.empty();
+            }
+        }
+        return Optional.of(URI.create("s3://" + bucket + (prefix.isEmpty() ? "" : "/" + prefix)));
+    }
+
+    private static Optional<URI> parseFileUrl(YamlMapping m, String text) {
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            m.problem("url", ProblemList.quote(text) + " is not a valid URL",
+                    "write file:///absolute/dir; encode spaces as %20");
+            return Optional.empty();
+        }
+        if (uri.isOpaque() || uri.getPath() == null || !uri.getPath().startsWith("/")) {
+            m.problem("url", ProblemList.quote(text) + " does not name an absolute directory",
+                    "write file:///absolute/dir (three slashes)");
+            return Optional.empty();
+        }
+        if (uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty()) {
+            m.problem("url", ProblemList.quote(text) + " names the host " + ProblemList.quote(uri.getRawAuthority())
+                            + ", not a local directory",
+                    "a file URL has three slashes: file:///" + uri.getRawAuthority() + uri.getRawPath());
+            return Optional.empty();
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            m.problem("url", ProblemList.quote(text) + " has a query or fragment", "write file:///absolute/dir");
+            return Optional.empty();
+        }
+        return Optional.of(uri);
+    }
+
+    private static Optional<URI> parseEndpoint(YamlMapping m, String text) {
+        if (text.contains("@")) {
+            m.problem("endpoint", "must not contain credentials (user:password@)",
+                    "remove them; S3 credentials come from write_credentials and read_credentials");
+            return Optional.empty();
+        }
+        String hint = "e.g. endpoint: https://s3.example.net or endpoint: http://127.0.0.1:7480";
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            m.problem("endpoint", ProblemList.quote(text) + " is not a valid URL", hint);
+            return Optional.empty();
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            m.problem("endpoint", ProblemList.quote(text) + " is not an http:// or https:// URL", hint);
+            return Optional.empty();
+        }
+        if (uri.getRawAuthority() == null || uri.getRawAuthority().isEmpty()) {
+            m.problem("endpoint", ProblemList.quote(text) + " names no host", hint);
+            return Optional.empty();
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            m.problem("endpoint", ProblemList.quote(text) + " has a query or fragment", "give the server's base URL, " + hint);
+            return Optional.empty();
+        }
+        return Optional.of(uri);
+    }
+
+    private static long readPartSize(YamlMapping m) {
+        Optional<YamlMapping.Scalar> scalar = m.optionalScalar("part_size");
+        if (scalar.isEmpty()) {
+            return DEFAULT_PART_SIZE;
+        }
+        String text = scalar.get().text();
+        String range = "use " + ByteSize.format(MIN_PART_SIZE) + " to " + ByteSize.format(MAX_PART_SIZE)
+                + "; the default is " + ByteSize.format(DEFAULT_PART_SIZE);
+        OptionalLong bytes = ByteSize.parse(text);
+        if (bytes.isEmpty()) {
+            m.problem("part_size", ProblemList.quote(text) + " is not a size",
+                    "write a whole number and a binary unit, e.g. 16MiB (B, KiB, MiB, GiB; not MB)");
+            return DEFAULT_PART_SIZE;
+        }
+        if (bytes.getAsLong() < MIN_PART_SIZE) {
+            m.problem("part_size", ProblemList.quote(text) + " is below S3's minimum part size of "
+                    + ByteSize.format(MIN_PART_SIZE), range);
+        } else if (bytes.getAsLong() > MAX_PART_SIZE) {
+            m.problem("part_size", ProblemList.quote(text) + " is above lifeboat's maximum part size of "
+                    + ByteSize.format(MAX_PART_SIZE), range + " (memory use is a small multiple of the part size)");
+        }
+        return bytes.getAsLong();
+    }
+
+    private Optional<ObjectLockConfig> readObjectLock(YamlMapping m) {
+        int before = problems.count();
+        m.rejectUnknownKeys(OBJECT_LOCK_KEYS);
+        List<String> modes = Stream.of(ObjectLockConfig.Mode.values()).map(Enum::name).collect(Collectors.toList());
+        Optional<String> mode = m.requireChoice("mode", modes, "mode: COMPLIANCE");
+        OptionalInt days = m.requireInt("retain_days", 1, MAX_RETAIN_DAYS,
+                "retain for 1 to " + MAX_RETAIN_DAYS + " days; keep at least your longest gap between drills",
+                "retain_days: 30");
+        if (problems.count() != before) {
+            return Optional.empty();
+        }
+        return Optional.of(new ObjectLockConfig(ObjectLockConfig.Mode.valueOf(mode.orElseThrow()), days.orElseThrow()));
+    }
+
+    /** Absent means the AWS default chain; present but wrong is a problem (and empty). */
+    private Optional<CredentialsConfig> readCredentials(YamlMapping target, String key) {
+        if (!target.has(key)) {
+            return Optional.of(CredentialsConfig.defaultChain());
+        }
+        return target.optionalMapping(key, key + ": " + CREDENTIALS_EXAMPLE).flatMap(m -> {
+            int before = problems.count();
+            refuseInlineS3Keys(m);
+            m.rejectUnknownKeys(CREDENTIALS_KEYS);
+            Optional<String> profile = m.optionalString("profile");
+            Optional<Path> file = m.optionalAbsolutePath("credentials_file", "/etc/lifeboat/aws-credentials", false);
+            if (problems.count() != before) {
+                return Optional.empty();
+            }
+            return Optional.of(new CredentialsConfig(profile, file));
+        });
+    }
+
+    private static void refuseInlineS3Keys(YamlMapping m) {
+        for (String key : INLINE_S3_KEYS) {
+            m.refuse(key, "inline S3 keys are not accepted: put them in a credentials file readable only by"
+                            + " lifeboat's user and set credentials_file (and profile)",
+                    "e.g. write_credentials: " + CREDENTIALS_EXAMPLE + "; if this file was ever shared, rotate the key");
+        }
+    }
+
+    // ---- encryption -----------------------------------------------------------------------
+
+    private Optional<EncryptionConfig> readEncryption(YamlMapping e) {
+        int before = problems.count();
+        e.rejectUnknownKeys(ENCRYPTION_KEYS);
+        List<String> recipients = new ArrayList<>();
+        Node raw = e.node("recipients").orElse(null);
+        if (raw instanceof ScalarNode scalar && looksLikePrivateKey(scalar.getValue())) {
+            e.problem("recipients", PRIVATE_KEY_MESSAGE, privateKeyHint());
+        } else if (raw instanceof SequenceNode sequence && sequence.getValue().isEmpty()) {
+            e.problem("recipients", "lists no recipients",
+                    "add at least one: " + RECIPIENTS_EXAMPLE + " with the public key age-keygen prints");
+        } else {
+            e.requireScalarList("recipients", RECIPIENTS_EXAMPLE).ifPresent(items -> {
+                for (YamlMapping.Scalar item : items) {
+                    checkRecipient(item).ifPresent(recipients::add);
+                }
+            });
+        }
+
+        Optional<Path> identityFile = Optional.empty();
+        if (e.node("identity_file").orElse(null) instanceof ScalarNode scalar && looksLikePrivateKey(scalar.getValue())) {
+            e.problem("identity_file", "is an age private key itself, not the path of a file holding one",
+                    "put the key in a file only the drill user can read (e.g. /etc/lifeboat/drill.agekey, chmod 600)"
+                            + " and name that file here; if this file was ever shared, generate a new key pair");
+        } else {
+            identityFile = e.optionalAbsolutePath("identity_file", "/etc/lifeboat/drill.agekey", false);
+        }
+
+        if (problems.count() != before) {
+            return Optional.empty();
+        }
+        return Optional.of(new EncryptionConfig(recipients, identityFile));
+    }
+
+    /** The recipient if it is an age X25519 public key; otherwise a problem and empty. */
+    private Optional<String> checkRecipient(YamlMapping.Scalar item) {
+        String text = item.text().trim();
+        if (looksLikePrivateKey(text)) {
+            problems.add(item.line(), item.key(), PRIVATE_KEY_MESSAGE, privateKeyHint());
+            return Optional.empty();
+        }
+        if (text.startsWith("ssh-") || text.startsWith("ecdsa-")) {
+            problems.add(item.line(), item.key(), "SSH keys are not supported as recipients",
+                    "use an age X25519 recipient: age-keygen prints one as 'public key: age1...'");
+            return Optional.empty();
+        }
+        if (!text.startsWith("age1")) {
+            problems.add(item.line(), item.key(), ProblemList.quote(text) + " is not an age recipient",
+                    "age X25519 recipients start with age1; age-keygen prints one as 'public key: age1...'");
+            return Optional.empty();
+        }
+        try {
+            X25519RecipientStanzaWriterFactory.newRecipientStanzaWriter(text);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            // The library's message is not shown: it is written for developers, not operators.
+            String length = text.length() == AGE_RECIPIENT_LENGTH ? ""
+                    : " (it has " + text.length() + " characters, a recipient has " + AGE_RECIPIENT_LENGTH + ")";
+            problems.add(item.line(), item.key(), ProblemList.quote(text) + " is not a valid age X25519 recipient" + length,
+                    "copy it again from age-keygen's 'public key:' line, or run age-keygen -y on the key file;"
+                            + " plugin recipients (age1yubikey1...) are not supported");
+            return Optional.empty();
+        }
+        return Optional.of(text);
+    }
+
+    private static boolean looksLikePrivateKey(String text) {
+        String upper = text.trim().toUpperCase(Locale.ROOT);
+        return upper.startsWith("AGE-SECRET-KEY-") || upper.startsWith("AGE-PLUGIN-");
+    }
+
+    private static String privateKeyHint() {
+        return "list only the public key (age-keygen -y KEYFILE prints it); keep the private key offline or in"
+                + " identity_file on the drill host, and since it has been in this file, generate a new key pair";
+    }
+}
