@@ -192,16 +192,18 @@ class PrivatePostgresClusterTest {
     void twoClustersAtOnceDoNotClash() throws Exception {
         CompletableFuture<PrivatePostgresCluster> a = CompletableFuture.supplyAsync(
                 () -> start(PrivatePostgresCluster.Options.withTcp(parent)));
+        // both on TCP: two socket-only clusters may legitimately share a port number (their sockets
+        // are in different directories), two TCP ones may not
         CompletableFuture<PrivatePostgresCluster> b = CompletableFuture.supplyAsync(
-                () -> start(PrivatePostgresCluster.Options.socketOnly(parent)));
+                () -> start(PrivatePostgresCluster.Options.withTcp(parent)));
         try (PrivatePostgresCluster one = a.get(); PrivatePostgresCluster two = b.get()) {
             assertNotEquals(one.port(), two.port());
             assertNotEquals(one.directory(), two.directory());
             one.execute("postgres", "CREATE TABLE only_in_one (x int)");
             assertEquals("1", one.execute("postgres", "SELECT count(*) FROM pg_tables WHERE tablename = 'only_in_one'"));
             assertEquals("0", two.execute("postgres", "SELECT count(*) FROM pg_tables WHERE tablename = 'only_in_one'"));
-            try (Connection c = one.connect("postgres")) {
-                assertTrue(c.isValid(2));
+            try (Connection c1 = one.connect("postgres"); Connection c2 = two.connect("postgres")) {
+                assertTrue(c1.isValid(2) && c2.isValid(2));
             }
         }
     }
