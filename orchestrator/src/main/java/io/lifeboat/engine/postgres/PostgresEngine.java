@@ -35,7 +35,7 @@ public final class PostgresEngine implements DatabaseEngine {
     }
 
     public PostgresEngine() {
-        this(PostgresInstallations.system());
+        this(PostgresInstallations.discover());
     }
 
     @Override
