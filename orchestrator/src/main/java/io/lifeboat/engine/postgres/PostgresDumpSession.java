@@ -27,12 +27,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * A running pg_dump plus the transaction whose snapshot it dumps. The transaction stays open
  * until pg_dump has finished: an exported snapshot is only importable while its transaction
- * lives, and the row counts are taken in the same snapshot on a second thread meanwhile.
+ * lives. The row counts are taken meanwhile on a second connection and thread that imported the
+ * same snapshot.
  */
 final class PostgresDumpSession implements DumpSession {
 
     private final SourceConfig source;
     private final Connection connection;
+    private final Connection counter;
     private final ChildProcess dump;
     private final Optional<PrivateFiles.TemporarySecret> passfile;
     private final String serverVersion;
@@ -40,10 +42,11 @@ final class PostgresDumpSession implements DumpSession {
     private final CompletableFuture<Map<String, Long>> rowCounts;
     private boolean finished;
 
-    PostgresDumpSession(SourceConfig source, Connection connection, ChildProcess dump,
+    PostgresDumpSession(SourceConfig source, Connection connection, Connection counter, ChildProcess dump,
                         Optional<PrivateFiles.TemporarySecret> passfile, String serverVersion, PostgresInstallation tools) {
         this.source = source;
         this.connection = connection;
+        this.counter = counter;
         this.dump = dump;
         this.passfile = passfile;
         this.serverVersion = serverVersion;
@@ -85,7 +88,7 @@ final class PostgresDumpSession implements DumpSession {
 
     private Map<String, Long> countRows() {
         Map<String, Long> counts = new LinkedHashMap<>();
-        try (Statement st = connection.createStatement()) {
+        try (Statement st = counter.createStatement()) {
             List<String[]> tables = new ArrayList<>();
             // Plain tables only ('r'): a partitioned parent ('p') has no rows of its own, and
             // ONLY keeps inheritance parents from counting their children's rows again.
@@ -126,6 +129,7 @@ final class PostgresDumpSession implements DumpSession {
         } catch (SQLException ignored) {
             // read-only transaction; the connection is closed next anyway
         }
+        PostgresEngine.closeQuietly(counter);
         PostgresEngine.closeQuietly(connection);
         passfile.ifPresent(PrivateFiles.TemporarySecret::close);
     }

@@ -84,7 +84,23 @@ public final class PostgresEngine implements DatabaseEngine {
                 passfile.ifPresent(PrivateFiles.TemporarySecret::close);
                 throw new LifeboatException(ExitCode.INCOMPLETE, "could not start pg_dump for source " + source.name() + ": " + e.getMessage(), e);
             }
-            return new PostgresDumpSession(source, connection, dump, passfile, version, tools);
+            // Rows are counted on a second connection that imports the same snapshot: an error
+            // there (a table the role may not read) must not abort the exporting transaction,
+            // or pg_dump could no longer import the snapshot and would fail for the wrong reason.
+            Connection counter;
+            try {
+                counter = connect(source, password);
+                counter.setAutoCommit(false);
+                try (Statement st = counter.createStatement()) {
+                    st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                    st.execute("SET TRANSACTION SNAPSHOT '" + snapshot.replace("'", "''") + "'");
+                }
+            } catch (SQLException | RuntimeException e) {
+                dump.close();
+                passfile.ifPresent(PrivateFiles.TemporarySecret::close);
+                throw e;
+            }
+            return new PostgresDumpSession(source, connection, counter, dump, passfile, version, tools);
         } catch (SQLException e) {
             closeQuietly(connection);
             throw new LifeboatException(ExitCode.INCOMPLETE, "PostgreSQL source " + source.name() + " at "

@@ -1,0 +1,287 @@
+package io.lifeboat.backup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lifeboat.Application;
+import io.lifeboat.LifeboatException;
+import io.lifeboat.config.LifeboatConfig;
+import io.lifeboat.config.SourceConfig;
+import io.lifeboat.drills.process.ChildProcess;
+import io.lifeboat.drills.testing.TestClusters;
+import io.lifeboat.engine.DumpFailedException;
+import io.lifeboat.storage.StorageTarget;
+import io.lifeboat.testing.Cli;
+import io.lifeboat.testing.SampleSource;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code lifeboat backup run} end to end against a real PostgreSQL (a private cluster with
+ * password authentication) into a {@code file://} target, through the real CLI. The S3 path has
+ * its own test; the storage contract suite covers both targets.
+ */
+class BackupRunTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path shared;
+
+    static SampleSource source;
+
+    @BeforeAll
+    static void startSource() throws IOException {
+        TestClusters.openForServer(shared);
+        source = SampleSource.start(shared, 300_000); // ~45 MB dump: long enough to kill mid-stream
+    }
+
+    @AfterAll
+    static void stopSource() {
+        source.close();
+    }
+
+    @TempDir
+    Path dir;
+
+    private Path fileTargetConfig() throws IOException {
+        Path repo = dir.resolve("repo");
+        return source.writeConfig("url: file://" + repo);
+    }
+
+    private static String sha256(Path file) throws Exception {
+        MessageDigest d = MessageDigest.getInstance("SHA-256");
+        try (var in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                d.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(d.digest());
+    }
+
+    private static List<Path> filesUnder(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    @Test
+    void backupListsAndRestoresWithStockToolsOnly() throws Exception {
+        Path config = fileTargetConfig();
+        Cli.Run run = Cli.run("--config", config.toString(), "backup", "run", "shop", "--format", "json");
+        assertEquals(0, run.exitCode(), run.all());
+        assertTrue(run.err().contains("inside the blast radius"), run.err());
+        JsonNode doc = JSON.readTree(run.out());
+        assertEquals("ok", doc.get("status").asText());
+        String id = doc.get("backup_id").asText();
+
+        Path repo = dir.resolve("repo");
+        Path object = repo.resolve(doc.get("object_key").asText());
+        Path manifestFile = repo.resolve(doc.get("manifest_key").asText());
+        assertTrue(object.getFileName().toString().equals(id + ".dump.zst.age"), object.toString());
+        assertTrue(object.toString().contains("/shop/" + id.substring(0, 4) + "/" + id.substring(4, 6) + "/" + id.substring(6, 8) + "/"));
+        Manifest m = ManifestCodec.fromJson(Files.readAllBytes(manifestFile));
+
+        // The manifest describes exactly what is stored, and the counts of the dump's snapshot.
+        assertEquals(sha256(object), m.sha256());
+        assertEquals(Files.size(object), m.storedBytes());
+        assertEquals(source.rowCounts("shop"), m.rowCounts());
+        assertEquals(300_000L, m.rowCounts().get("public.orders"));
+        assertEquals(0L, m.rowCounts().get("odd schema.Empty \"Table\""));
+        assertEquals(List.of(source.keys.recipient()), m.recipients());
+        assertTrue(m.serverVersion().startsWith("15"), m.serverVersion());
+        assertEquals("pg_dump-custom", m.dumpFormat());
+        assertEquals("zstd-3", m.compression());
+        assertTrue(m.rawBytes() > 40_000_000 && m.storedBytes() < m.rawBytes(), m.toString());
+        assertFalse(m.finishedAt().isBefore(m.startedAt()));
+
+        Cli.Run list = Cli.run("--config", config.toString(), "backup", "list", "shop", "--format", "json");
+        assertEquals(0, list.exitCode(), list.all());
+        JsonNode backups = JSON.readTree(list.out()).get("backups");
+        assertEquals(1, backups.size());
+        assertEquals(id, backups.get(0).get("backup_id").asText());
+        assertEquals("COMPLETE", backups.get(0).get("status").asText());
+
+        // Restore independence: Debian's age and zstd and pg_restore, nothing of lifeboat's.
+        source.pg.createDatabase("restored_by_stock_tools");
+        String pipeline = "age -d -i '" + source.identityFile + "' '" + object + "' | zstd -d | "
+                + source.pg.installation().tool("pg_restore") + " --no-owner --exit-on-error -h '" + source.pg.socketDir()
+                + "' -p " + source.pg.port() + " -U postgres -d restored_by_stock_tools";
+        ChildProcess.run(List.of("bash", "-o", "pipefail", "-c", pipeline), Map.of(), 300);
+        assertEquals(source.rowCounts("shop"), source.rowCounts("restored_by_stock_tools"));
+
+        // Secrets: the source password appears in no output and no stored file.
+        String password = source.password();
+        assertFalse(run.all().contains(password));
+        assertFalse(list.all().contains(password));
+        for (Path f : filesUnder(repo)) {
+            assertFalse(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).contains(password), f.toString());
+        }
+    }
+
+    @Test
+    void killedPgDumpFailsAndLeavesNothingThatLooksComplete() throws Exception {
+        Application app = Application.standard();
+        LifeboatConfig config = app.loadConfig(fileTargetConfig());
+        SourceConfig shop = config.source("shop");
+        AtomicReference<String> killed = new AtomicReference<>();
+        Progress killer = (raw, stored) -> {
+            if (killed.get() == null && raw > 10_000_000) {
+                ProcessHandle dump = pgDumpChild().orElseThrow();
+                killed.set("pid " + dump.pid());
+                dump.destroyForcibly();
+            }
+        };
+        LifeboatException e;
+        try (StorageTarget writer = app.openForWriting(config.targetOf(shop))) {
+            e = assertThrows(LifeboatException.class, () -> app.pipeline(config, shop, writer).run(shop, killer));
+        }
+        assertTrue(killed.get() != null, "pg_dump was never seen running");
+        assertInstanceOf(DumpFailedException.class, e);
+        assertEquals(1, e.exitCode().code());
+        assertTrue(e.getMessage().contains("pg_dump") && e.getMessage().contains("killed by signal 9"), e.getMessage());
+        // Neither data object nor manifest nor partial file is left behind.
+        assertEquals(List.of(), filesUnder(dir.resolve("repo")));
+        assertTrue(pgDumpChild().isEmpty(), "pg_dump must not outlive the failed backup");
+    }
+
+    @Test
+    void pgDumpErrorIsReportedWithItsStderr() throws Exception {
+        // A role that may not read one table: pg_dump fails half-way with the server's message.
+        source.pg.execute("shop", """
+                DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'limited') THEN
+                  CREATE ROLE limited LOGIN PASSWORD 'limited-secret-Xq9'; END IF; END $$;
+                GRANT USAGE ON SCHEMA public TO limited; GRANT SELECT ON customers TO limited;""");
+        Path pw = dir.resolve("limited.password");
+        Files.createFile(pw, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(pw, "limited-secret-Xq9\n");
+        String yaml = Files.readString(fileTargetConfig())
+                .replace("user: postgres", "user: limited")
+                .replace(source.passwordFile.toString(), pw.toString());
+        Path config = dir.resolve("limited.yaml");
+        Files.writeString(config, yaml);
+        Cli.Run run = Cli.run("--config", config.toString(), "backup", "run", "shop");
+        assertEquals(1, run.exitCode(), run.all());
+        assertTrue(run.err().contains("pg_dump") && run.err().contains("permission denied"), run.err());
+        assertFalse(run.all().contains("limited-secret-Xq9"));
+        assertEquals(List.of(), filesUnder(dir.resolve("repo")));
+    }
+
+    @Test
+    void unreachableDatabaseExitsThreeAndNamesIt() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        Path config = source.writeConfig("url: file://" + dir.resolve("repo"), closedPort);
+        Cli.Run run = Cli.run("--config", config.toString(), "backup", "run", "shop", "--format", "json");
+        assertEquals(3, run.exitCode(), run.all());
+        assertTrue(run.err().contains("127.0.0.1:" + closedPort), run.err());
+        JsonNode doc = JSON.readTree(run.out());
+        assertEquals("failed", doc.get("status").asText());
+        assertEquals(3, doc.get("exit_code").asInt());
+        assertEquals(List.of(), filesUnder(dir.resolve("repo")));
+    }
+
+    @Test
+    void wrongPasswordExitsThreeWithoutEchoingIt() throws Exception {
+        Path wrong = dir.resolve("wrong.password");
+        Files.createFile(wrong, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(wrong, "not-the-password-7Hk\n");
+        Path config = dir.resolve("wrong.yaml");
+        Files.writeString(config, Files.readString(fileTargetConfig()).replace(source.passwordFile.toString(), wrong.toString()));
+        Cli.Run run = Cli.run("--config", config.toString(), "backup", "run", "shop");
+        assertEquals(3, run.exitCode(), run.all());
+        assertTrue(run.err().contains("password authentication failed"), run.err());
+        assertFalse(run.all().contains("not-the-password-7Hk"));
+    }
+
+    @Test
+    void passwordFileReadableByOthersIsRefused() throws Exception {
+        Path loose = dir.resolve("loose.password");
+        Files.writeString(loose, source.password() + "\n");
+        Files.setPosixFilePermissions(loose, PosixFilePermissions.fromString("rw-r--r--"));
+        Path config = dir.resolve("loose.yaml");
+        Files.writeString(config, Files.readString(fileTargetConfig()).replace(source.passwordFile.toString(), loose.toString()));
+        Cli.Run run = Cli.run("--config", config.toString(), "backup", "run", "shop");
+        assertEquals(2, run.exitCode(), run.all());
+        assertTrue(run.err().contains("chmod 600 " + loose), run.err());
+        assertFalse(run.all().contains(source.password()));
+    }
+
+    @Test
+    void pgDumpGetsNoSecretInArgvOrEnvironment() throws Exception {
+        Application app = Application.standard();
+        LifeboatConfig config = app.loadConfig(fileTargetConfig());
+        SourceConfig shop = config.source("shop");
+        List<String> seen = new ArrayList<>();
+        AtomicReference<Path> passfile = new AtomicReference<>();
+        Progress inspector = (raw, stored) -> {
+            if (!seen.isEmpty()) {
+                return;
+            }
+            ProcessHandle dump = pgDumpChild().orElseThrow();
+            try {
+                String cmdline = Files.readString(Path.of("/proc", Long.toString(dump.pid()), "cmdline")).replace('\0', ' ');
+                String environ = Files.readString(Path.of("/proc", Long.toString(dump.pid()), "environ")).replace('\0', '\n');
+                seen.add(cmdline);
+                seen.add(environ);
+                java.util.regex.Matcher pf = java.util.regex.Pattern.compile("passfile='([^']+)'").matcher(cmdline);
+                if (pf.find()) {
+                    passfile.set(Path.of(pf.group(1)));
+                    seen.add(PosixFilePermissions.toString(Files.getPosixFilePermissions(passfile.get())));
+                    seen.add(PosixFilePermissions.toString(Files.getPosixFilePermissions(passfile.get().getParent())));
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        try (StorageTarget writer = app.openForWriting(config.targetOf(shop))) {
+            app.pipeline(config, shop, writer).run(shop, inspector);
+        }
+        assertEquals(4, seen.size(), "pg_dump's argv, environment and passfile must have been inspected: " + seen);
+        String cmdline = seen.get(0);
+        String environ = seen.get(1);
+        assertFalse(cmdline.contains(source.password()), cmdline);
+        assertFalse(environ.contains(source.password()));
+        assertFalse(environ.contains("AWS_"), "AWS variables leaked into pg_dump's environment:\n" + environ);
+        assertFalse(environ.contains("PGPASSWORD"));
+        assertTrue(System.getenv().containsKey("AWS_SECRET_ACCESS_KEY"),
+                "the test JVM must carry AWS_* variables (set in the pom) for this check to mean anything");
+        assertEquals("rw-------", seen.get(2));
+        assertEquals("rwx------", seen.get(3));
+        assertFalse(Files.exists(passfile.get()), "the temporary passfile must be removed after the dump");
+    }
+
+    private static Optional<ProcessHandle> pgDumpChild() {
+        return ProcessHandle.current().descendants()
+                .filter(p -> p.isAlive() && p.info().command().map(c -> c.endsWith("/pg_dump")).orElse(false))
+                .findFirst();
+    }
+}
