@@ -279,6 +279,25 @@ class BackupRunTest {
         assertFalse(Files.exists(passfile.get()), "the temporary passfile must be removed after the dump");
     }
 
+    @Test
+    void onATerminalLongWorkShowsAProgressLine() throws Exception {
+        // util-linux 'script' gives the command a real pseudo-terminal, as a person's shell would.
+        Path config = fileTargetConfig();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String command = "'" + java + "' -cp '" + System.getProperty("java.class.path") + "' io.lifeboat.cli.Main --config '"
+                + config + "' backup run shop";
+        Path transcript = dir.resolve("typescript");
+        ChildProcess.run(List.of("script", "-q", "-e", "-c", command, transcript.toString()), Map.of(), 300);
+        String seen = Files.readString(transcript);
+        assertTrue(seen.contains("\r  dumped ") && seen.contains("/s"), "no progress line on the terminal:\n" + seen);
+        assertTrue(seen.contains("backup ") && seen.contains(" of shop stored in "), seen);
+
+        // Without a terminal (cron, CI, a pipe) there is no progress line, only the summary.
+        Cli.Run plain = Cli.run("--config", config.toString(), "backup", "run", "shop");
+        assertEquals(0, plain.exitCode(), plain.all());
+        assertFalse(plain.all().contains("dumped "), plain.all());
+    }
+
     private static Optional<ProcessHandle> pgDumpChild() {
         return ProcessHandle.current().descendants()
                 .filter(p -> p.isAlive() && p.info().command().map(c -> c.endsWith("/pg_dump")).orElse(false))
