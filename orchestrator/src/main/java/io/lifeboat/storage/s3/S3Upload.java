@@ -286,25 +286,30 @@ final class S3Upload implements ObjectUpload {
     }
 
     private void abortRemote(StorageException original) {
-        if (partSender != null) {
-            partSender.shutdownNow();
-            try {
+        // An interrupted thread (a scheduler shutting down) still cleans up: the SDK refuses to
+        // send anything while the flag is set, so clear it for the abort and set it again after.
+        boolean interrupted = Thread.interrupted();
+        try {
+            if (partSender != null) {
+                partSender.shutdownNow();
                 if (!partSender.awaitTermination(PART_DRAIN_SECONDS, TimeUnit.SECONDS)) {
                     log.warn("parts of {} were still being sent after {} s; aborting the upload anyway", location, PART_DRAIN_SECONDS);
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
-        }
-        finish(state);
-        if (uploadId == null) return;
-        try {
-            target.client.abortMultipartUpload(r -> r.bucket(target.bucket).key(target.fullKey(key)).uploadId(uploadId));
+            if (uploadId != null) {
+                target.client.abortMultipartUpload(r -> r.bucket(target.bucket).key(target.fullKey(key)).uploadId(uploadId));
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+            log.warn("interrupted while aborting the upload of {}; a lifecycle rule (AbortIncompleteMultipartUpload) removes its parts", location);
         } catch (RuntimeException e) {
             StorageException abortFailure = S3Errors.map("abort upload " + uploadId + " of", location, target.endpoint, e);
             log.warn("{}; the incomplete upload is invisible and a lifecycle rule (AbortIncompleteMultipartUpload) removes it",
                     abortFailure.getMessage());
             if (original != null) original.addSuppressed(abortFailure);
+        } finally {
+            finish(state);
+            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 
