@@ -116,10 +116,12 @@ public final class S3ProxyServer implements AutoCloseable {
     }
 
     /** Stops serving (connections in progress are cut); the data stays on disk. */
-    public synchronized void stop() throws Exception {
+    public synchronized void stop() {
         if (proxy == null) return;
         try {
             proxy.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not stop S3Proxy on port " + port, e);
         } finally {
             proxy = null;
             blobStore.close();
@@ -176,7 +178,7 @@ public final class S3ProxyServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         stop();
     }
 
@@ -199,7 +201,7 @@ public final class S3ProxyServer implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.stop();
-            } catch (Exception e) {
+            } catch (RuntimeException e) {
                 System.err.println("stopping S3Proxy: " + e);
             }
             stopped.countDown();
