@@ -103,8 +103,9 @@ public final class S3ProxyServer implements AutoCloseable {
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                 // The SDK sends x-amz-mp-object-size and friends, which S3Proxy rejects (501) otherwise.
                 .ignoreUnknownHeaders(true)
-                // Parts up to 64 MiB even if a client signs whole payloads instead of chunks.
-                .v4MaxNonChunkedRequestSize(64L * 1024 * 1024 + 1)
+                // lifeboat signs whole payloads (no aws-chunked), which S3Proxy buffers to check:
+                // allow parts up to lifeboat's maximum part size of 1 GiB.
+                .v4MaxNonChunkedRequestSize(1024L * 1024 * 1024 + 1)
                 .build();
         started.start();
         while (!started.getState().equals("STARTED")) {
@@ -115,10 +116,12 @@ public final class S3ProxyServer implements AutoCloseable {
     }
 
     /** Stops serving (connections in progress are cut); the data stays on disk. */
-    public synchronized void stop() throws Exception {
+    public synchronized void stop() {
         if (proxy == null) return;
         try {
             proxy.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not stop S3Proxy on port " + port, e);
         } finally {
             proxy = null;
             blobStore.close();
@@ -175,7 +178,7 @@ public final class S3ProxyServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         stop();
     }
 
@@ -198,7 +201,7 @@ public final class S3ProxyServer implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.stop();
-            } catch (Exception e) {
+            } catch (RuntimeException e) {
                 System.err.println("stopping S3Proxy: " + e);
             }
             stopped.countDown();

@@ -73,7 +73,6 @@ final class S3Errors {
     private static Throwable ioCause(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof IOException) return t;
-            if (t.getCause() == t) break;
         }
         return null;
     }

@@ -164,16 +164,13 @@ final class S3Upload implements ObjectUpload {
         if (failure != null) throw failure;
         if (state != State.WRITING) throw new IOException("upload of " + location + " is " + state.name().toLowerCase());
         if (stream.closed) throw new IOException("stream of the upload of " + location + " is closed");
-        try {
-            checkParts();
-        } catch (StorageException e) {
-            throw fail(e);
-        }
+        checkParts();
     }
 
+    /** A part thread's failure becomes the upload's (aborting it) at the writer's next step. */
     private void checkParts() {
         StorageException partError = partFailure.get();
-        if (partError != null) throw partError;
+        if (partError != null) throw fail(partError);
     }
 
     private byte[] takeBuffer() {
@@ -184,10 +181,9 @@ final class S3Upload implements ObjectUpload {
             Thread.currentThread().interrupt();
             throw fail(new StorageException(Kind.FAILED, "interrupted while uploading " + location, e));
         }
-        StorageException partError = partFailure.get();
-        if (partError != null) {
+        if (partFailure.get() != null) {
             buffers.release(buffer);
-            throw fail(partError);
+            checkParts();
         }
         return buffer;
     }
@@ -264,10 +260,9 @@ final class S3Upload implements ObjectUpload {
         try {
             return part.get();
         } catch (ExecutionException e) {
+            // uploadPart records every exception before throwing it; only an Error arrives unrecorded.
             StorageException first = partFailure.get();
-            if (first != null) throw first;
-            throw e.getCause() instanceof Exception cause
-                    ? S3Errors.map("upload a part of", location, target.endpoint, cause)
+            throw first != null ? first
                     : new StorageException(Kind.FAILED, "uploading a part of " + location + " failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -286,25 +281,30 @@ final class S3Upload implements ObjectUpload {
     }
 
     private void abortRemote(StorageException original) {
-        if (partSender != null) {
-            partSender.shutdownNow();
-            try {
+        // An interrupted thread (a scheduler shutting down) still cleans up: the SDK refuses to
+        // send anything while the flag is set, so clear it for the abort and set it again after.
+        boolean interrupted = Thread.interrupted();
+        try {
+            if (partSender != null) {
+                partSender.shutdownNow();
                 if (!partSender.awaitTermination(PART_DRAIN_SECONDS, TimeUnit.SECONDS)) {
                     log.warn("parts of {} were still being sent after {} s; aborting the upload anyway", location, PART_DRAIN_SECONDS);
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
-        }
-        finish(state);
-        if (uploadId == null) return;
-        try {
-            target.client.abortMultipartUpload(r -> r.bucket(target.bucket).key(target.fullKey(key)).uploadId(uploadId));
+            if (uploadId != null) {
+                target.client.abortMultipartUpload(r -> r.bucket(target.bucket).key(target.fullKey(key)).uploadId(uploadId));
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+            log.warn("interrupted while aborting the upload of {}; a lifecycle rule (AbortIncompleteMultipartUpload) removes its parts", location);
         } catch (RuntimeException e) {
             StorageException abortFailure = S3Errors.map("abort upload " + uploadId + " of", location, target.endpoint, e);
             log.warn("{}; the incomplete upload is invisible and a lifecycle rule (AbortIncompleteMultipartUpload) removes it",
                     abortFailure.getMessage());
             if (original != null) original.addSuppressed(abortFailure);
+        } finally {
+            finish(state);
+            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 

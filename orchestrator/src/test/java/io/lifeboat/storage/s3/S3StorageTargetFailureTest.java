@@ -109,13 +109,30 @@ class S3StorageTargetFailureTest {
             if (part == 2) throw new IllegalStateException("injected failure of part 2");
         };
         ObjectUpload upload = target.startUpload("dump", OPTIONS);
-        upload.stream().write(random(2 * PART_SIZE + 1));
-        StorageException e = assertThrows(StorageException.class, upload::complete);
+        // The writer notices at its next write or at complete, whichever comes first.
+        StorageException e = assertThrows(StorageException.class, () -> {
+            upload.stream().write(random(2 * PART_SIZE + 1));
+            upload.complete();
+        });
         assertEquals(Kind.FAILED, e.kind());
+        assertEquals(e, assertThrows(StorageException.class, upload::complete)); // and keeps saying so
         assertTrue(e.getMessage().contains("part 2") && e.getMessage().contains("injected"), e.getMessage());
         assertEquals(List.of(), pendingUploads());
         assertThrows(StorageException.class, () -> upload.stream().write(1)); // stays failed
         upload.close();
+    }
+
+    @Test
+    void anInterruptedWriterStillAbortsOnTheServerAndKeepsItsInterrupt() throws Exception {
+        target.beforePart = part -> sleep(1000);
+        ObjectUpload upload = target.startUpload("dump", OPTIONS);
+        upload.stream().write(random(2 * PART_SIZE + 1)); // parts 1 and 2 are being sent, slowly
+        Thread.currentThread().interrupt(); // e.g. the scheduler shutting down
+        StorageException e = assertThrows(StorageException.class, () -> upload.stream().write(random(PART_SIZE)));
+        assertTrue(Thread.interrupted(), "the interrupt must survive the clean-up");
+        assertEquals(Kind.FAILED, e.kind());
+        assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
+        assertEquals(List.of(), pendingUploads());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.lifeboat.storage.s3;
 
 import io.lifeboat.config.TargetConfig.ChecksumMode;
 import io.lifeboat.storage.ObjectUpload;
+import io.lifeboat.storage.PutOptions;
 import io.lifeboat.storage.StorageTarget;
 import io.lifeboat.storage.StorageTargetContract;
 import io.lifeboat.testing.S3ProxyServer;
@@ -10,7 +11,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -98,6 +105,40 @@ class S3StorageTargetTest extends StorageTargetContract {
         // Multipart ETags end in -<parts>; single puts have a plain MD5.
         assertFalse(eTag("single").contains("-"), eTag("single"));
         assertTrue(eTag("multi").endsWith("-2\""), eTag("multi"));
+    }
+
+    @Test
+    void listingFollowsEveryPage() {
+        ((S3StorageTarget) target).listPageSize = 7;
+        List<String> written = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            written.add(String.format("k/%03d", i));
+            target.putIfAbsent(written.get(i), bytes("x"), OPTIONS);
+        }
+        assertEquals(written, keys(target.list("k/")));
+    }
+
+    /**
+     * S3Proxy ignores Object Lock, so this only proves the headers (and, without SDK checksums,
+     * the Content-MD5 that S3 demands with them) are well-formed; Ceph RGW tests enforcement.
+     */
+    @Test
+    void objectLockHeadersGoOutInBothChecksumModes() throws Exception {
+        PutOptions locked = new PutOptions("application/octet-stream", Optional.of("COMPLIANCE"),
+                Optional.of(Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS)));
+        byte[] dump = randomBytes(2 * PART_SIZE + 1, 24);
+        for (ChecksumMode mode : ChecksumMode.values()) {
+            try (StorageTarget t = S3StorageTarget.open(config(mode), server.credentials())) {
+                t.putIfAbsent("manifest.json", bytes("{}"), locked);
+                try (ObjectUpload upload = t.startUpload("dump", locked)) {
+                    upload.stream().write(dump);
+                    upload.complete();
+                }
+                try (InputStream in = t.get("dump")) {
+                    assertEquals(sha256(dump), sha256(in.readAllBytes()), mode.name());
+                }
+            }
+        }
     }
 
     private String eTag(String key) {
