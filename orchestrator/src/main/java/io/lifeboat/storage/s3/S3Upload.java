@@ -57,12 +57,14 @@ final class S3Upload implements ObjectUpload {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger peakInFlight = new AtomicInteger();
 
-    private ExecutorService partSender;
-    private String uploadId;
+    // Volatile: abort() may run on another thread (the JVM's shutdown hook on SIGTERM) while the
+    // writer is mid-part; it must see the upload id the writer created.
+    private volatile ExecutorService partSender;
+    private volatile String uploadId;
     private byte[] current;
     private int filled;
     private long size;
-    private State state = State.WRITING;
+    private volatile State state = State.WRITING;
     private StorageException failure;
 
     S3Upload(S3StorageTarget target, String key, PutOptions options) {
@@ -116,9 +118,15 @@ final class S3Upload implements ObjectUpload {
      */
     @Override
     public void abort() {
-        if (state != State.WRITING) return;
-        state = State.ABORTED;
+        if (!leaveWriting(State.ABORTED)) return;
         abortRemote(null);
+    }
+
+    /** Moves from WRITING to {@code end}; false if another thread ended the upload first. */
+    private synchronized boolean leaveWriting(State end) {
+        if (state != State.WRITING) return false;
+        state = end;
+        return true;
     }
 
     @Override
@@ -191,7 +199,15 @@ final class S3Upload implements ObjectUpload {
     /** Hands the current buffer to a part thread; starts the multipart upload on the first part. */
     private void sendPart() {
         if (uploadId == null) {
-            uploadId = createMultipartUpload();
+            // Under the monitor abort() takes: an abort arriving while the upload is being
+            // created (SIGTERM, whose hook must finish before the JVM halts) waits for the id
+            // and then aborts it, instead of missing an upload the server already holds.
+            synchronized (this) {
+                if (state != State.WRITING) {
+                    throw new StorageException(Kind.FAILED, "upload of " + location + " was aborted");
+                }
+                uploadId = createMultipartUpload();
+            }
             partSender = Executors.newFixedThreadPool(S3StorageTarget.MAX_PARTS_IN_FLIGHT, runnable -> {
                 Thread thread = new Thread(runnable, "lifeboat-s3-part-" + THREADS.incrementAndGet());
                 thread.setDaemon(true);
@@ -274,8 +290,9 @@ final class S3Upload implements ObjectUpload {
     private StorageException fail(StorageException e) {
         if (failure == null) {
             failure = e;
-            state = State.FAILED;
-            abortRemote(e);
+            if (leaveWriting(State.FAILED)) {
+                abortRemote(e);
+            }
         }
         return failure;
     }
