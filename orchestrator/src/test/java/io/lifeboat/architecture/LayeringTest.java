@@ -5,8 +5,6 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,15 +19,7 @@ class LayeringTest {
 
     @BeforeAll
     static void importClasses() {
-        classes = new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-                .importPackages("io.lifeboat");
-        if (classes.stream().noneMatch(c -> c.getPackageName().startsWith("io.lifeboat.drills"))
-                || classes.stream().noneMatch(c -> c.getPackageName().startsWith("io.lifeboat.cli"))) {
-            // Guard against a rule that passes because it saw no classes at all.
-            throw new AssertionError("expected main classes of both modules on the test classpath, got " + classes.size());
-        }
+        classes = MainClasses.load();
     }
 
     @Test

@@ -6,7 +6,6 @@ import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaAccess;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -23,10 +22,7 @@ class NoDeleteTest {
 
     @Test
     void mainCodeCallsNoS3DeleteApi() {
-        JavaClasses classes = new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-                .importPackages("io.lifeboat");
+        JavaClasses classes = MainClasses.load();
         DescribedPredicate<JavaAccess<?>> deleting = new DescribedPredicate<>("an S3 delete or retention-changing API") {
             @Override
             public boolean test(JavaAccess<?> access) {
