@@ -33,9 +33,17 @@ public record Manifest(
         @JsonProperty("recipients") List<String> recipients,
         @JsonProperty("row_counts") Map<String, Long> rowCounts,
         @JsonProperty("object_lock") ObjectLock objectLock,
+        @JsonProperty("canary") Canary canary,
         @JsonProperty("lifeboat_version") String lifeboatVersion) {
 
     public static final int VERSION = 1;
+
+    /**
+     * The row written into {@code lifeboat_canary} just before the dump, when the source has
+     * {@code canary: true}: a drill of this backup must find exactly this row.
+     */
+    public record Canary(@JsonProperty("token") String token, @JsonProperty("written_at") Instant writtenAt) {
+    }
 
     /** Object Lock applied at upload, if any. */
     public record ObjectLock(@JsonProperty("mode") String mode, @JsonProperty("retain_until") Instant retainUntil) {

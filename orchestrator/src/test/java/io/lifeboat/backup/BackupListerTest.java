@@ -30,7 +30,7 @@ class BackupListerTest {
     private static Manifest manifest(BackupId id, String key, long storedBytes) {
         return new Manifest(Manifest.VERSION, id.toString(), "shop", "postgres", "15.20", "pg_dump-custom", Map.of("pg_dump", "15.20"),
                 id.startedAt(), id.startedAt().plusSeconds(5), key, 100, 50, storedBytes, "ab".repeat(32), "zstd-3", "age-x25519",
-                List.of("age1example"), Map.of("public.orders", 10L), null, "test");
+                List.of("age1example"), Map.of("public.orders", 10L), null, null, "test");
     }
 
     private static void putData(StorageTarget t, String key, int size) {
