@@ -1,0 +1,72 @@
+package io.lifeboat.drill;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lifeboat.drills.DrillResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Drill results on local disk: one JSON file per run under {@code <state_dir>/drills/<drill>/},
+ * named so that names sort by time. Written to a temporary file and renamed, so a reader never
+ * sees half a result. (The scheduler issue moves results into the catalog.)
+ */
+public final class DrillResultStore {
+    private final Path root;
+
+    public DrillResultStore(Path stateDir) {
+        this.root = stateDir.resolve("drills");
+    }
+
+    /** Persists a result; returns the file. */
+    public Path save(DrillResult result) {
+        try {
+            Path dir = root.resolve(result.drill());
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            String name = result.startedAt().toString().replace(":", "") + "-" + result.runId() + ".json";
+            Path tmp = dir.resolve("." + name + ".tmp");
+            Files.writeString(tmp, DrillResultJson.write(result) + "\n", StandardCharsets.UTF_8);
+            Path file = dir.resolve(name);
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file);
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record the drill result under " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The newest persisted result of a drill, as JSON, if any. */
+    public Optional<JsonNode> latest(String drill) {
+        Path dir = root.resolve(drill);
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> sorted = files.filter(f -> f.getFileName().toString().endsWith(".json")
+                            && !f.getFileName().toString().startsWith("."))
+                    .sorted(Comparator.comparing(Path::getFileName).reversed()).toList();
+            for (Path f : sorted) {
+                try {
+                    return Optional.of(DrillResultJson.mapper().readTree(f.toFile()));
+                } catch (IOException unreadable) {
+                    // skip a damaged file; the next older one still tells the story
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read drill results under " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}
