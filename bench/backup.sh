@@ -380,14 +380,19 @@ run_contender() {
                 _ "$REPO_ROOT/lifeboat" "$LIFEBOAT_CONF" "$WORK/logs/lifeboat.$round.json") ;;
     esac
     sync    # start every run with no dirty pages left by the previous one
-    if ! /usr/bin/time -f '%e %M' -o "$tfile" "${cmd[@]}" 2>"$errf"; then
+    local load
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    # %U + %S sum the CPU time of the whole process tree: steadier than wall time when other
+    # work shares the machine, and a fair cost measure for a pipeline of several processes.
+    if ! /usr/bin/time -f '%e %M %U %S' -o "$tfile" "${cmd[@]}" 2>"$errf"; then
         log "$name failed in round $round; last lines of $errf:"
         tail -20 "$errf" >&2
         [[ "$name" != lifeboat ]] || tail -20 "$WORK/logs/lifeboat.$round.json" >&2 || true
         return 1
     fi
-    local wall rss bytes
-    read -r wall rss < <(tail -1 "$tfile")
+    local wall rss usr sys cpu bytes
+    read -r wall rss usr sys < <(tail -1 "$tfile")
+    cpu=$(awk -v u="$usr" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
     if [[ "$name" == lifeboat ]]; then
         # The dump object is by far the largest file the upload left in the S3 store.
         out=$(find "$S3_DATA/bench" -type f -printf '%s %p\n' | sort -n | tail -1 | cut -d' ' -f2-)
@@ -396,9 +401,9 @@ run_contender() {
     bytes=$(stat -c %s "$out")
     ((bytes > 0)) || { log "$name produced an empty output"; return 1; }
     if ((VERIFY && round == 1)); then verify_output "$name" "$out" || return 1; fi
-    printf '%s %s %s %s\n' "$name" "$wall" "$rss" "$bytes" >>"$WORK/results.txt"
-    log "$(printf '%-8s round %d: %7.2f s  %7.1f MiB  %s MiB' "$name" "$round" "$wall" \
-        "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$(mib "$bytes")")"
+    printf '%s %s %s %s %s %s\n' "$name" "$wall" "$rss" "$bytes" "$cpu" "$load" >>"$WORK/results.txt"
+    log "$(printf '%-8s round %d: %7.2f s wall  %7.2f s CPU  %7.1f MiB RSS  %s MiB out  (load before: %s)' \
+        "$name" "$round" "$wall" "$cpu" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$(mib "$bytes")" "$load")"
     clean_outputs
 }
 
@@ -421,46 +426,55 @@ clean_outputs() {
     [[ -z "$S3_DATA" || ! -d "$S3_DATA/bench" ]] || find "$S3_DATA/bench" -mindepth 1 -delete
 }
 
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# %.15g keeps byte counts integral (awk's default print would turn them into 2.8e+08).
+median() {
+    sort -g | awk '{ v[NR] = $1 }
+        END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.15g\n", m }'
+}
 
-# Prints "wall_median rss_kib_median bytes_median all_walls" for contender $1.
+column_median() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$WORK/results.txt" | median; }
+
+# Prints "wall rss_kib bytes cpu all_walls" (medians, then every wall time) for contender $1.
 summarise() {
-    local name=$1
-    local wall rss bytes walls
-    wall=$(awk -v n="$name" '$1 == n { print $2 }' "$WORK/results.txt" | median)
-    rss=$(awk -v n="$name" '$1 == n { print $3 }' "$WORK/results.txt" | median)
-    bytes=$(awk -v n="$name" '$1 == n { print $4 }' "$WORK/results.txt" | median)
+    local name=$1 walls
     walls=$(awk -v n="$name" '$1 == n { printf "%s%s", sep, $2; sep = "," }' "$WORK/results.txt")
-    echo "$wall $rss $bytes $walls"
+    echo "$(column_median "$name" 2) $(column_median "$name" 3) $(column_median "$name" 4)" \
+        "$(column_median "$name" 5) $walls"
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
 
 report() {
-    local -A wall rss bytes walls
-    local measured=() c w r b ws
+    local -A wall rss bytes cpu walls
+    local measured=() c w r b u ws
     for c in plain shell lifeboat; do
         grep -q "^$c " "$WORK/results.txt" 2>/dev/null || continue
-        read -r w r b ws < <(summarise "$c")
-        wall[$c]=$w; rss[$c]=$r; bytes[$c]=$b; walls[$c]=$ws
+        read -r w r b u ws < <(summarise "$c")
+        wall[$c]=$w; rss[$c]=$r; bytes[$c]=$b; cpu[$c]=$u; walls[$c]=$ws
         measured+=("$c")
     done
-    local s3_mib
+    local s3_mib max_load
     s3_mib=$(s3_peak_mib)
+    max_load=$(awk '$6 > m { m = $6 } END { printf "%.2f", m }' "$WORK/results.txt")
 
     echo
     echo "lifeboat backup benchmark: scale $SCALE, database $DB, $(mib "$DB_BYTES") MiB on disk," \
         "raw dump $(mib "$RAW_DUMP_BYTES") MiB; median of $RUNS runs; $(nproc) cores"
-    printf '%-10s %10s %14s %12s   %s\n' contender "wall s" "peak RSS MiB" "output MiB" "walls (s)"
+    printf '%-10s %8s %8s %14s %12s   %s\n' contender "wall s" "CPU s" "peak RSS MiB" "output MiB" "walls (s)"
     for c in "${measured[@]}"; do
-        printf '%-10s %10.2f %14.1f %12s   %s\n' "$c" "${wall[$c]}" \
+        printf '%-10s %8.2f %8.2f %14.1f %12s   %s\n' "$c" "${wall[$c]}" "${cpu[$c]}" \
             "$(awk -v k="${rss[$c]}" 'BEGIN { print k / 1024 }')" "$(mib "${bytes[$c]}")" "${walls[$c]}"
     done
-    printf '%-10s %10.2f %14s %12s   %s\n' "(raw dump)" "$RAW_DUMP_WALL" "-" "$(mib "$RAW_DUMP_BYTES")" \
+    printf '%-10s %8.2f %8s %14s %12s   %s\n' "(raw dump)" "$RAW_DUMP_WALL" "-" "-" "$(mib "$RAW_DUMP_BYTES")" \
         "warm-up pg_dump -Fc -Z0 | wc -c, 1 run"
     [[ -z "$s3_mib" ]] || echo "loopback S3 server peak RSS: $s3_mib MiB (separate process; not counted as lifeboat's)"
     echo "(peak RSS of a pipeline is its largest single process: see the header of this script)"
+    # Other work on the machine inflates wall times unevenly; say so instead of hiding it.
+    if awk -v l="$max_load" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }'; then
+        echo "WARNING: 1-min load average reached $max_load before a run on $(nproc) cores: other work" \
+            "shared the machine, wall times are inflated and noisy; CPU s is the steadier figure"
+    fi
     [[ -z "$JAVA_OPTS_FOR_LIFEBOAT" ]] || echo "lifeboat JVM options: $JAVA_OPTS_FOR_LIFEBOAT"
 
     local missed=0 verdicts=() r_shell="" r_plain="" rss_mib=""
@@ -484,7 +498,7 @@ report() {
     fi
 
     if [[ "$FORMAT" == json ]]; then
-        write_json "$s3_mib" "$r_shell" "$r_plain" "$rss_mib" wall rss bytes walls "${measured[@]}"
+        write_json "$s3_mib" "$r_shell" "$r_plain" "$rss_mib" "$max_load" wall rss bytes cpu walls "${measured[@]}"
         echo "results written to $JSON_OUT"
     fi
     ((STRICT && missed)) && return 1
@@ -493,22 +507,23 @@ report() {
 
 # Hand-written JSON (no jq on a fresh machine). Arrays are passed by name.
 write_json() {
-    local s3_mib=$1 r_shell=$2 r_plain=$3 rss_mib=$4
-    local -n jw=$5 jr=$6 jb=$7 jws=$8
-    shift 8
+    local s3_mib=$1 r_shell=$2 r_plain=$3 rss_mib=$4 max_load=$5
+    local -n jw=$6 jr=$7 jb=$8 ju=$9 jws=${10}
+    shift 10
     local c sep="" commit
     commit=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
     {
         printf '{\n  "scale": %s,\n  "database": "%s",\n  "database_bytes": %s,\n' "$SCALE" "$DB" "$DB_BYTES"
         printf '  "raw_dump_bytes": %s,\n  "raw_dump_wall_s": %s,\n' "$RAW_DUMP_BYTES" "$RAW_DUMP_WALL"
         printf '  "generation_s": %s,\n' "${GEN_SECONDS:-null}"
+        printf '  "max_load_before_run": %s,\n' "$max_load"
         printf '  "runs": %s,\n  "cores": %s,\n  "commit": "%s",\n  "date": "%s",\n' \
             "$RUNS" "$(nproc)" "$commit" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
         printf '  "lifeboat_java_opts": "%s",\n' "$JAVA_OPTS_FOR_LIFEBOAT"
         printf '  "contenders": {'
         for c in "$@"; do
-            printf '%s\n    "%s": { "wall_s": %s, "peak_rss_kib": %s, "output_bytes": %s, "walls_s": [%s] }' \
-                "$sep" "$c" "${jw[$c]}" "${jr[$c]}" "${jb[$c]}" "${jws[$c]}"
+            printf '%s\n    "%s": { "wall_s": %s, "cpu_s": %s, "peak_rss_kib": %s, "output_bytes": %s, "walls_s": [%s] }' \
+                "$sep" "$c" "${jw[$c]}" "${ju[$c]}" "${jr[$c]}" "${jb[$c]}" "${jws[$c]}"
             sep=","
         done
         printf '\n  },\n'
