@@ -291,6 +291,7 @@ start_s3() {
     die 3 "S3 server did not listen on $S3_PORT within 60 s (log: $WORK/logs/s3.log)"
 }
 
+# shellcheck disable=SC2317  # reached from the EXIT trap, which shellcheck does not follow
 stop_s3() {
     if [[ -n "$S3_PID" ]] && kill -0 "$S3_PID" 2>/dev/null; then
         kill "$S3_PID" 2>/dev/null || true
@@ -575,6 +576,7 @@ write_json() {
     } >"$JSON_OUT"
 }
 
+# shellcheck disable=SC2317  # reached from the EXIT trap, which shellcheck does not follow
 cleanup() {
     local rc=$?
     stop_s3
@@ -620,4 +622,6 @@ main() {
     report
 }
 
-main "$@"
+# `; exit` on the same line: bash reads a script as it runs, so without it an edit to this file
+# during a (long) run would make bash read garbage after main returns.
+main "$@"; exit $?
