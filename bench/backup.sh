@@ -45,8 +45,10 @@ readonly GEN_SEED="0.42"
 readonly TARGET_WALL_RATIO="1.10"
 readonly TARGET_RSS_MIB=256
 # Warn when processes outside the measured tree used more than this many cores on average
-# during a run. The PostgreSQL backend that serves the dump accounts for part of it.
-readonly OTHER_CPU_WARN="0.75"
+# during a run. The PostgreSQL backend that serves the dump accounts for part of it: measured
+# on a quiet 2-core machine, ~6.5 CPU s per 900 MB of dump, i.e. 0.7-0.8 core while the
+# fastest contender runs, so the line is drawn at one core.
+readonly OTHER_CPU_WARN="1.0"
 # An idle machine for --wait-idle: less than this many cores busy over a 3 s sample.
 readonly IDLE_CORES="0.3"
 CLK_TCK=$(getconf CLK_TCK)
@@ -514,7 +516,7 @@ report() {
     # Other work on the machine inflates wall times unevenly; say so instead of hiding it.
     if awk -v o="$max_other" -v t="$OTHER_CPU_WARN" 'BEGIN { exit !(o > t) }'; then
         echo "WARNING: during at least one run, processes outside the measured one used $max_other cores" \
-            "on average (the PostgreSQL backend alone uses well under $OTHER_CPU_WARN): other work shared" \
+            "on average (the PostgreSQL backend serving the dump alone uses up to ~0.8): other work shared" \
             "the machine, so wall times are inflated and noisy; CPU s is the steadier figure (try --wait-idle)"
     fi
     [[ -z "$JAVA_OPTS_FOR_LIFEBOAT" ]] || echo "lifeboat JVM options: $JAVA_OPTS_FOR_LIFEBOAT"
