@@ -222,7 +222,7 @@ ensure_database() {
         log "reusing database $DB (generator $GEN_VERSION, scale $SCALE)"
     else
         log "generating database $DB at scale $SCALE ($state; takes ~1.5 min per scale unit)"
-        dropdb --if-exists "$DB"
+        PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists "$DB"   # no NOTICE when absent
         createdb "$DB"
         local t0 t1
         t0=$(date +%s.%N)
