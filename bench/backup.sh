@@ -125,6 +125,10 @@ die() { local code=$1; shift; log "ERROR: $*"; exit "$code"; }
 parse_args() {
     while (($#)); do
         case "$1" in
+            --scale|--runs|--contenders|--format|--json-out|--java-opts|--wait-idle)
+                (($# >= 2)) || die 2 "$1 needs a value" ;;
+        esac
+        case "$1" in
             --scale) SCALE="${2:-}"; shift 2 ;;
             --runs) RUNS="${2:-}"; shift 2 ;;
             --contenders) CONTENDERS="${2:-}"; shift 2 ;;
@@ -258,7 +262,10 @@ build_lifeboat() {
         mvn -q -B -DskipTests package
         # -am: the orchestrator's test class path needs the drills module from this reactor.
         # The drills module writes the same class-path file first; the orchestrator overwrites it.
-        mvn -q -B -pl orchestrator -am test-compile dependency:build-classpath \
+        # The dependency plugin is named with its version: Maven 3.8's default (2.8) fails on
+        # some AWS SDK artifacts.
+        mvn -q -B -pl orchestrator -am test-compile \
+            org.apache.maven.plugins:maven-dependency-plugin:3.11.0:build-classpath \
             -Dmdep.outputFile="$WORK/s3-classpath.txt"
     ) >"$WORK/logs/build.log" 2>&1 || { tail -30 "$WORK/logs/build.log" >&2; die 3 "build failed (log: $WORK/logs/build.log)"; }
 }
