@@ -281,14 +281,13 @@ port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 start_s3() {
     S3_DATA="$WORK/s3-data"
     rm -rf "$S3_DATA"
-    mkdir -p "$S3_DATA/bench"
+    mkdir -p "$S3_DATA"
     [[ -s "$WORK/s3-classpath.txt" ]] || die 3 "no $WORK/s3-classpath.txt: run without --no-build once"
     local cp
     cp="$REPO_ROOT/orchestrator/target/test-classes:$REPO_ROOT/orchestrator/target/classes:$(cat "$WORK/s3-classpath.txt")"
     log "starting loopback S3 server on 127.0.0.1:$S3_PORT"
-    java -cp "$cp" io.lifeboat.testing.S3ProxyServer \
-        --data-dir "$S3_DATA" --port "$S3_PORT" \
-        --credentials-file "$WORK/aws-credentials" --profile bench \
+    # Arguments: data dir, port, credentials file (keys read from its [s3proxy] profile), buckets.
+    java -cp "$cp" io.lifeboat.testing.S3ProxyServer "$S3_DATA" "$S3_PORT" "$WORK/aws-credentials" bench \
         >"$WORK/logs/s3.log" 2>&1 &
     S3_PID=$!
     local i
@@ -320,7 +319,7 @@ write_lifeboat_config() {
     local ak sk
     ak="BENCH$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n' | tr 'a-f' 'A-F')"
     sk=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
-    (umask 077 && printf '[bench]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$ak" "$sk" \
+    (umask 077 && printf '[s3proxy]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$ak" "$sk" \
         >"$WORK/aws-credentials")
     chmod 600 "$WORK/aws-credentials"
     LIFEBOAT_CONF="$WORK/lifeboat.yaml"
@@ -336,16 +335,14 @@ targets:
     region: us-east-1
     path_style: true
     checksum: off
-    write_credentials: { profile: bench, credentials_file: $WORK/aws-credentials }
-    read_credentials: { profile: bench, credentials_file: $WORK/aws-credentials }
+    write_credentials: { profile: s3proxy, credentials_file: $WORK/aws-credentials }
+    read_credentials: { profile: s3proxy, credentials_file: $WORK/aws-credentials }
 encryption:
   recipients: [ "$AGE_RECIPIENT" ]
 EOF
 }
 
-# True when the lifeboat contender can run. While the CLI is not merged, it is skipped with a
-# notice; once ./lifeboat exists, any failure of it fails the benchmark.
-# TODO(lifeboat CLI merged): make a missing ./lifeboat an error when the contender is asked for.
+# The launcher must exist when the lifeboat contender is asked for; its failures fail the run.
 lifeboat_available() { [[ -x "$REPO_ROOT/lifeboat" ]]; }
 
 setup_lifeboat() {
@@ -443,7 +440,7 @@ run_contender() {
         'BEGIN { o = (b - a) / hz - c; printf "%.2f", (o < 0 ? 0 : o) }')
     if [[ "$name" == lifeboat ]]; then
         # The dump object is by far the largest file the upload left in the S3 store.
-        out=$(find "$S3_DATA/bench" -type f -printf '%s %p\n' | sort -n | tail -1 | cut -d' ' -f2-)
+        out=$(find "$S3_DATA/blobs/bench" -type f -printf '%s %p\n' | sort -n | tail -1 | cut -d' ' -f2-)
         [[ -n "$out" ]] || { log "lifeboat reported success but stored no object"; return 1; }
     fi
     bytes=$(stat -c %s "$out")
@@ -471,7 +468,7 @@ verify_output() {
 clean_outputs() {
     rm -rf "$WORK/out"
     mkdir -p "$WORK/out"
-    [[ -z "$S3_DATA" || ! -d "$S3_DATA/bench" ]] || find "$S3_DATA/bench" -mindepth 1 -delete
+    [[ -z "$S3_DATA" || ! -d "$S3_DATA/blobs/bench" ]] || find "$S3_DATA/blobs/bench" -mindepth 1 -delete
 }
 
 # %.15g keeps byte counts integral (awk's default print would turn them into 2.8e+08).
@@ -614,7 +611,7 @@ main() {
             setup_lifeboat
             active+=(lifeboat)
         else
-            log "lifeboat: not built yet ($REPO_ROOT/lifeboat missing); measuring the other contenders"
+            die 3 "lifeboat: $REPO_ROOT/lifeboat is missing"
         fi
     fi
     ((${#active[@]})) || die 2 "no contender to run"
