@@ -3,8 +3,10 @@ package io.lifeboat.config;
 import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaWriterFactory;
 import java.io.IOException;
 import java.io.StringReader;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -13,7 +15,10 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +28,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -49,14 +55,24 @@ import org.yaml.snakeyaml.representer.Representer;
  * (password files, credentials, the age identity) are not opened here: one configuration serves
  * the backup host and the drill host, and each side checks the files it uses when it uses them.
  *
- * <p>Adding a section (the drills issue adds {@code drills:}, {@code sandboxes:} and a per-source
- * {@code canary:}) means adding its key to {@link #TOP_KEYS} (or {@link #SOURCE_KEYS}), a record,
- * and a reader method of a few {@link YamlMapping} calls like {@code readCompression()}.
+ * <p>Cross-references are checked here too: a source's target, a drill's source and sandbox
+ * server exist, and no sandbox server is the server of a source (a drill must never restore into
+ * production). Rules owned by other modules (engine names, the syntax of a check's
+ * {@code expect:}) come in through {@link ConfigRules}.
+ *
+ * <p>Adding a section means adding its key to {@link #TOP_KEYS}, a record, and a reader method of
+ * a few {@link YamlMapping} calls like {@code readCompression()}.
  */
 public final class ConfigLoader {
-    static final List<String> TOP_KEYS = List.of("state_dir", "compression", "sources", "targets", "encryption");
+    static final List<String> TOP_KEYS = List.of("state_dir", "compression", "sources", "targets", "encryption",
+            "sandboxes", "drills", "alerts");
     static final List<String> SOURCE_KEYS = List.of(
-            "engine", "host", "port", "database", "user", "password_file", "sslmode", "target", "schedule");
+            "engine", "host", "port", "database", "user", "password_file", "sslmode", "target", "schedule", "canary");
+    static final List<String> SANDBOX_KEYS = List.of("engine", "host", "port", "user", "password_file", "sslmode");
+    static final List<String> DRILL_KEYS = List.of("source", "sandbox", "sandbox_server", "image", "schedule",
+            "max_backup_age", "max_restore_time", "row_count_tolerance", "check_timeout", "checks");
+    static final List<String> CHECK_KEYS = List.of("name", "sql", "expect", "timeout");
+    static final List<String> ALERTS_KEYS = List.of("webhook_url_file", "webhook_url", "on_passed", "timeout");
     static final List<String> TARGET_KEYS = List.of("url", "region", "endpoint", "path_style", "checksum",
             "object_lock", "part_size", "write_credentials", "read_credentials");
     /** Everything a target may have except its URL is about S3. */
@@ -82,6 +98,16 @@ public final class ConfigLoader {
     private static final Pattern REGION = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern HOST_WITH_PORT = Pattern.compile("[^:\\[\\]]+:[0-9]+");
     private static final int AGE_RECIPIENT_LENGTH = 62;
+    private static final int MAX_CHECK_NAME_LENGTH = 100;
+    private static final int MAX_IMAGE_LENGTH = 255; // docker's own limit for a reference
+    /**
+     * A container image reference with a tag or a digest: {@code [registry[:port]/]path[:tag][@sha256:hex]}
+     * with docker's lowercase path components.
+     */
+    private static final Pattern IMAGE = Pattern.compile(
+            "(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
+                    + "(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?");
+    private static final Pattern IPV4 = Pattern.compile("([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})");
 
     /** The key named in problems about the file as a whole. */
     static final String FILE_KEY = "(file)";
@@ -102,21 +128,34 @@ public final class ConfigLoader {
     private static final String RECIPIENTS_EXAMPLE = "recipients: [ \"age1...\" ]";
     private static final String CREDENTIALS_EXAMPLE =
             "{ profile: lifeboat-writer, credentials_file: /etc/lifeboat/aws-credentials }";
+    private static final String SANDBOX_EXAMPLE = "staging: { engine: postgres, host: 10.0.0.5, user: lifeboat_drill }";
+    private static final String DRILL_EXAMPLE = "shop-quarterly: { source: shop, sandbox: ephemeral }";
+    private static final String CHECK_EXAMPLE =
+            "- { name: orders present, sql: SELECT count(*) FROM orders, expect: \">= 1000\" }";
+    private static final String ALERTS_EXAMPLE = "alerts: { webhook_url_file: /etc/lifeboat/webhook.url }";
+    private static final String EXPECT_HINT = "expectations are >= N, <= N, = VALUE, true, between A and B,"
+            + " or matches /REGEX/; quote them, e.g. expect: \">= 1000\"";
+    static final String INLINE_WEBHOOK_MESSAGE = "an inline webhook URL is accepted only for a loopback address"
+            + " (127.0.0.1, localhost, ::1): webhook URLs are secrets";
+    private static final String WEBHOOK_FILE_HINT = "put the URL alone in a file readable only by lifeboat's user and"
+            + " set webhook_url_file: /etc/lifeboat/webhook.url; if this file was ever shared, regenerate the webhook";
 
     private final YamlMapping top;
     private final ProblemList problems;
-    private final Set<String> knownEngines;
+    private final ConfigRules rules;
     private final HostEnvironment host;
 
-    private ConfigLoader(YamlMapping top, Set<String> knownEngines, HostEnvironment host) {
+    private ConfigLoader(YamlMapping top, ConfigRules rules, HostEnvironment host) {
         this.top = top;
         this.problems = top.problems();
-        this.knownEngines = knownEngines;
+        this.rules = rules;
         this.host = host;
     }
 
     /**
-     * Reads and validates a configuration file.
+     * Reads and validates a configuration file, accepting every check's {@code expect:} as
+     * written: {@link ConfigRules#withoutExpectationCheck}. The application uses
+     * {@link #load(Path, ConfigRules)} with the drill library's expectation parser instead.
      *
      * @param file         the file; a missing or unreadable file is a {@link ConfigException}
      *                     like any other problem
@@ -124,6 +163,18 @@ public final class ConfigLoader {
      * @throws ConfigException with every problem found (exit code 2)
      */
     public static LifeboatConfig load(Path file, Set<String> knownEngines) {
+        return load(file, ConfigRules.withoutExpectationCheck(knownEngines));
+    }
+
+    /**
+     * Reads and validates a configuration file.
+     *
+     * @param file  the file; a missing or unreadable file is a {@link ConfigException} like any
+     *              other problem
+     * @param rules engine names, and the check of each {@code expect:}
+     * @throws ConfigException with every problem found (exit code 2)
+     */
+    public static LifeboatConfig load(Path file, ConfigRules rules) {
         String text;
         try {
             if (Files.isDirectory(file)) {
@@ -143,11 +194,12 @@ public final class ConfigLoader {
             throw ConfigException.single(file, 0, FILE_KEY, "cannot be read: " + e.getClass().getSimpleName(),
                     "check that the file is a readable regular file");
         }
-        return parse(text, file, knownEngines);
+        return parse(text, file, rules);
     }
 
     /**
-     * Validates configuration text.
+     * Validates configuration text, accepting every check's {@code expect:} as written (see
+     * {@link #load(Path, Set)}).
      *
      * @param yamlText        the file's contents
      * @param nameForMessages the file name to show in problems and to keep in {@link LifeboatConfig#file()}
@@ -155,11 +207,28 @@ public final class ConfigLoader {
      * @throws ConfigException with every problem found (exit code 2)
      */
     public static LifeboatConfig parse(String yamlText, Path nameForMessages, Set<String> knownEngines) {
-        return parse(yamlText, nameForMessages, knownEngines, HostEnvironment.current());
+        return parse(yamlText, nameForMessages, ConfigRules.withoutExpectationCheck(knownEngines));
+    }
+
+    /**
+     * Validates configuration text.
+     *
+     * @param yamlText        the file's contents
+     * @param nameForMessages the file name to show in problems and to keep in {@link LifeboatConfig#file()}
+     * @param rules           engine names, and the check of each {@code expect:}
+     * @throws ConfigException with every problem found (exit code 2)
+     */
+    public static LifeboatConfig parse(String yamlText, Path nameForMessages, ConfigRules rules) {
+        return parse(yamlText, nameForMessages, rules, HostEnvironment.current());
     }
 
     /** As {@link #parse(String, Path, Set)}, with the environment that picks defaults given. */
     static LifeboatConfig parse(String yamlText, Path file, Set<String> knownEngines, HostEnvironment host) {
+        return parse(yamlText, file, ConfigRules.withoutExpectationCheck(knownEngines), host);
+    }
+
+    /** As {@link #parse(String, Path, ConfigRules)}, with the environment that picks defaults given. */
+    static LifeboatConfig parse(String yamlText, Path file, ConfigRules rules, HostEnvironment host) {
         Node root = compose(yamlText, file);
         if (root == null) {
             throw ConfigException.single(file, 0, FILE_KEY, "the file is empty (no settings, only comments or blank lines)",
@@ -170,7 +239,7 @@ public final class ConfigLoader {
                     "the top level must be a mapping of settings, not " + (root instanceof SequenceNode ? "a list" : "a single value"),
                     "start with sources:, targets: and encryption: at the left margin");
         }
-        return new ConfigLoader(YamlMapping.top(mapping, new ProblemList(file)), knownEngines, host).read();
+        return new ConfigLoader(YamlMapping.top(mapping, new ProblemList(file)), rules, host).read();
     }
 
     /**
@@ -231,15 +300,25 @@ public final class ConfigLoader {
         CompressionConfig compression = readCompression();
         Optional<YamlMapping> targetSection = top.requireMapping("targets", "targets: { " + TARGET_EXAMPLE + " }");
         Map<String, TargetConfig> targets = targetSection.map(this::readTargets).orElse(Map.of());
-        Map<String, SourceConfig> sources = top.requireMapping("sources", "sources: { " + SOURCE_EXAMPLE + " }")
+        Optional<YamlMapping> sourceSection = top.requireMapping("sources", "sources: { " + SOURCE_EXAMPLE + " }");
+        Map<String, SourceConfig> sources = sourceSection
                 .map(section -> readSources(section, targetSection.map(YamlMapping::keys)))
                 .orElse(Map.of());
         Optional<EncryptionConfig> encryption = top.requireMapping("encryption", "encryption: { " + RECIPIENTS_EXAMPLE + " }")
                 .flatMap(this::readEncryption);
+        Optional<YamlMapping> sandboxSection = top.optionalMapping("sandboxes", "sandboxes: { " + SANDBOX_EXAMPLE + " }");
+        Map<String, SandboxServerConfig> sandboxes = sandboxSection
+                .map(section -> readSandboxes(section, sources))
+                .orElse(Map.of());
+        Map<String, DrillConfig> drills = top.optionalMapping("drills", "drills: { " + DRILL_EXAMPLE + " }")
+                .map(section -> readDrills(section, new Known(sourceSection.map(YamlMapping::keys), sources,
+                        top.has("sandboxes") ? sandboxSection.map(YamlMapping::keys) : Optional.of(Set.of()), sandboxes)))
+                .orElse(Map.of());
+        Optional<AlertsConfig> alerts = top.optionalMapping("alerts", ALERTS_EXAMPLE).flatMap(this::readAlerts);
         problems.throwIfAny();
         // Every reader records a problem whenever it returns empty, so these are present here.
         return new LifeboatConfig(problems.file(), sources, targets, encryption.orElseThrow(), compression,
-                stateDir.orElseThrow());
+                stateDir.orElseThrow(), sandboxes, drills, alerts);
     }
 
     /**
@@ -284,12 +363,22 @@ public final class ConfigLoader {
         }).orElseGet(CompressionConfig::defaults);
     }
 
-    private void checkName(YamlMapping m, String kind) {
+    /** @param why what the name ends up in, which is why it is restricted */
+    private static void checkName(YamlMapping m, String kind, String why) {
         if (!NAME.matcher(m.name()).matches()) {
             m.problemHere(ProblemList.quote(m.name()) + " is not a valid " + kind + " name",
-                    "use 1-63 lowercase letters, digits, '_' and '-', starting with a letter or digit:"
-                            + " the name becomes part of the backups' object keys");
+                    "use 1-63 lowercase letters, digits, '_' and '-', starting with a letter or digit: " + why);
         }
+    }
+
+    /** "did you mean 'x'? defined NOUN: a, b" for a name that is not among {@code names}. */
+    private static String undefinedHint(String name, Collection<String> names, String section, String example) {
+        if (names.isEmpty()) {
+            return "declare it under " + section + ":, e.g. " + example;
+        }
+        List<String> sorted = List.copyOf(names);
+        return DidYouMean.closest(name, sorted).map(s -> "did you mean '" + s + "'? ").orElse("")
+                + "defined " + section + ": " + String.join(", ", sorted);
     }
 
     // ---- sources --------------------------------------------------------------------------
@@ -306,31 +395,13 @@ public final class ConfigLoader {
 
     private Optional<SourceConfig> readSource(YamlMapping m, Optional<Set<String>> targetNames) {
         int before = problems.count();
-        checkName(m, "source");
-        for (String key : INLINE_PASSWORD_KEYS) {
-            m.refuse(key, INLINE_PASSWORD_MESSAGE, "e.g. password_file: /etc/lifeboat/" + m.name() + ".password"
-                    + " (the password alone, chmod 600); if this file was ever shared, change the password");
-        }
+        checkName(m, "source", "the name becomes part of the backups' object keys");
+        refuseInlinePasswords(m);
         m.rejectUnknownKeys(SOURCE_KEYS);
 
-        Optional<String> engine = m.requireString("engine", "engine: postgres");
-        List<String> engines = List.copyOf(new TreeSet<>(knownEngines));
-        if (engine.isPresent() && !knownEngines.contains(engine.get())) {
-            m.problem("engine", ProblemList.quote(engine.get()) + " is not a known engine",
-                    DidYouMean.closest(engine.get(), engines).map(s -> "did you mean '" + s + "'? ").orElse("")
-                            + "known engines: " + String.join(", ", engines));
-            engine = Optional.empty();
-        }
+        Optional<String> engine = readEngine(m);
         Optional<String> host = m.requireString("host", "host: 127.0.0.1").flatMap(h -> checkHost(m, h));
-        OptionalInt port = m.optionalInt("port", 1, 65535, "use the TCP port the server listens on, 1 to 65535");
-        if (!m.has("port") && engine.isPresent()) {
-            Integer defaultPort = DEFAULT_PORTS.get(engine.get());
-            if (defaultPort != null) {
-                port = OptionalInt.of(defaultPort);
-            } else {
-                m.problem("port", "is required: engine '" + engine.get() + "' has no default port", "add e.g. port: 5432");
-            }
-        }
+        OptionalInt port = readPort(m, engine);
         Optional<String> database = m.requireString("database", "database: shop");
         Optional<String> user = m.requireString("user", "user: postgres");
         Optional<Path> passwordFile = m.optionalAbsolutePath("password_file",
@@ -345,13 +416,48 @@ public final class ConfigLoader {
         }
         Optional<String> schedule = m.optionalString("schedule");
         schedule.flatMap(QuartzCronSyntax::check).ifPresent(d -> m.problem("schedule", d.message(), d.hint()));
+        boolean canary = m.optionalBoolean("canary").orElse(false);
 
         if (problems.count() != before) {
             return Optional.empty();
         }
         return Optional.of(new SourceConfig(m.name(), engine.orElseThrow(), host.orElseThrow(), port.orElseThrow(),
                 database.orElseThrow(), user.orElseThrow(), passwordFile, sslMode, target.orElseThrow(), schedule,
-                m.line()));
+                canary, m.line()));
+    }
+
+    private static void refuseInlinePasswords(YamlMapping m) {
+        for (String key : INLINE_PASSWORD_KEYS) {
+            m.refuse(key, INLINE_PASSWORD_MESSAGE, "e.g. password_file: /etc/lifeboat/" + m.name() + ".password"
+                    + " (the password alone, chmod 600); if this file was ever shared, change the password");
+        }
+    }
+
+    /** The engine if it is a known one; otherwise a problem and empty. */
+    private Optional<String> readEngine(YamlMapping m) {
+        Optional<String> engine = m.requireString("engine", "engine: postgres");
+        List<String> engines = List.copyOf(new TreeSet<>(rules.knownEngines()));
+        if (engine.isPresent() && !rules.knownEngines().contains(engine.get())) {
+            m.problem("engine", ProblemList.quote(engine.get()) + " is not a known engine",
+                    DidYouMean.closest(engine.get(), engines).map(s -> "did you mean '" + s + "'? ").orElse("")
+                            + "known engines: " + String.join(", ", engines));
+            return Optional.empty();
+        }
+        return engine;
+    }
+
+    /** The port as written, else the engine's default port. */
+    private static OptionalInt readPort(YamlMapping m, Optional<String> engine) {
+        OptionalInt port = m.optionalInt("port", 1, 65535, "use the TCP port the server listens on, 1 to 65535");
+        if (!m.has("port") && engine.isPresent()) {
+            Integer defaultPort = DEFAULT_PORTS.get(engine.get());
+            if (defaultPort != null) {
+                port = OptionalInt.of(defaultPort);
+            } else {
+                m.problem("port", "is required: engine '" + engine.get() + "' has no default port", "add e.g. port: 5432");
+            }
+        }
+        return port;
     }
 
     /** Catches the usual slips of pasting a whole address or URL into {@code host}. */
@@ -390,7 +496,7 @@ public final class ConfigLoader {
 
     private Optional<TargetConfig> readTarget(YamlMapping m) {
         int before = problems.count();
-        checkName(m, "target");
+        checkName(m, "target", "the name becomes part of the backups' object keys");
         refuseInlineS3Keys(m);
         m.rejectUnknownKeys(TARGET_KEYS);
         Optional<URI> url = m.requireString("url", "url: s3://lifeboat-backups/prod").flatMap(u -> parseTargetUrl(m, u));
@@ -601,6 +707,337 @@ public final class ConfigLoader {
                             + " lifeboat's user and set credentials_file (and profile)",
                     "e.g. write_credentials: " + CREDENTIALS_EXAMPLE + "; if this file was ever shared, rotate the key");
         }
+    }
+
+    // ---- sandbox servers ------------------------------------------------------------------
+
+    private Map<String, SandboxServerConfig> readSandboxes(YamlMapping section, Map<String, SourceConfig> sources) {
+        Map<String, SandboxServerConfig> sandboxes = new LinkedHashMap<>();
+        section.namedMappings(SANDBOX_EXAMPLE).forEach((name, m) ->
+                readSandbox(m, sources).ifPresent(server -> sandboxes.put(name, server)));
+        return sandboxes;
+    }
+
+    private Optional<SandboxServerConfig> readSandbox(YamlMapping m, Map<String, SourceConfig> sources) {
+        int before = problems.count();
+        checkName(m, "sandbox server", "drills name the server by it");
+        refuseInlinePasswords(m);
+        m.refuse("database", "is not used: each drill creates its own throwaway database on the sandbox server"
+                + " and drops it afterwards", "remove it");
+        m.rejectUnknownKeys(SANDBOX_KEYS);
+
+        Optional<String> engine = readEngine(m);
+        Optional<String> host = m.requireString("host", "host: 10.0.0.5").flatMap(h -> checkHost(m, h));
+        OptionalInt port = readPort(m, engine);
+        Optional<String> user = m.requireString("user", "user: lifeboat_drill");
+        Optional<Path> passwordFile = m.optionalAbsolutePath("password_file",
+                "/etc/lifeboat/" + m.name() + ".password", false);
+        String sslMode = m.optionalChoice("sslmode", SSL_MODES).orElse(DEFAULT_SSL_MODE);
+        if (host.isPresent() && port.isPresent()) {
+            refuseSourceServer(m, host.get(), port.getAsInt(), sources);
+        }
+
+        if (problems.count() != before) {
+            return Optional.empty();
+        }
+        return Optional.of(new SandboxServerConfig(m.name(), engine.orElseThrow(), host.orElseThrow(), port.orElseThrow(),
+                user.orElseThrow(), passwordFile, sslMode, m.line()));
+    }
+
+    /**
+     * The sandbox guard, at load time: a drill drops and creates databases on its sandbox
+     * server, so that server must not be one that holds a source. The drill library checks
+     * again before every restore; this makes the mistake visible on {@code lifeboat check}.
+     */
+    private static void refuseSourceServer(YamlMapping m, String host, int port, Map<String, SourceConfig> sources) {
+        String server = serverIdentity(host);
+        for (SourceConfig source : sources.values()) {
+            if (source.port() == port && serverIdentity(source.host()).equals(server)) {
+                String address = (source.host().contains(":") ? "[" + source.host() + "]" : source.host()) + ":" + source.port();
+                m.problem("host", "sandbox server " + ProblemList.quote(m.name()) + " is the server of source "
+                                + ProblemList.quote(source.name()) + " (" + address + "): a drill could restore into production",
+                        "declare a separate server that holds no production data, or use sandbox: ephemeral or docker");
+                return;
+            }
+        }
+    }
+
+    /**
+     * What identifies a host for the sandbox guard. Every spelling of this machine (localhost,
+     * 127.0.0.0/8, ::1, 0.0.0.0, and socket directories, since a server's socket and its TCP
+     * port share the port number) is one host: on one machine, one port is one server.
+     * Nothing is resolved: the loader does no network I/O, and the runtime guard sees the
+     * addresses actually connected to.
+     */
+    static String serverIdentity(String host) {
+        final String local = "(this machine)";
+        if (host.startsWith("/")) {
+            return local;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        while (h.endsWith(".") && h.length() > 1) {
+            h = h.substring(0, h.length() - 1);
+        }
+        if (h.equals("localhost") || h.endsWith(".localhost")) {
+            return local;
+        }
+        Matcher v4 = IPV4.matcher(h);
+        if (v4.matches()) {
+            int[] octets = new int[4];
+            for (int i = 0; i < 4; i++) {
+                octets[i] = Integer.parseInt(v4.group(i + 1));
+                if (octets[i] > 255) {
+                    return h;
+                }
+            }
+            boolean thisMachine = octets[0] == 127 || (octets[0] == 0 && octets[1] == 0 && octets[2] == 0 && octets[3] == 0);
+            return thisMachine ? local : octets[0] + "." + octets[1] + "." + octets[2] + "." + octets[3];
+        }
+        if (h.contains(":")) {
+            try {
+                // The URI parser validates the literal, so getByName below never falls back to DNS.
+                new URI("http://[" + h + "]/");
+                InetAddress address = InetAddress.getByName(h);
+                return address.isLoopbackAddress() || address.isAnyLocalAddress() ? local : address.getHostAddress();
+            } catch (URISyntaxException | UnknownHostException e) {
+                return h;
+            }
+        }
+        return h;
+    }
+
+    // ---- drills ---------------------------------------------------------------------------
+
+    /**
+     * What a drill may refer to. A set of names is empty when its section itself is broken
+     * (already reported, so references into it are not checked); the maps hold only the entries
+     * that were read without problems.
+     */
+    private record Known(Optional<Set<String>> sourceNames, Map<String, SourceConfig> sources,
+                         Optional<Set<String>> sandboxNames, Map<String, SandboxServerConfig> sandboxes) {
+    }
+
+    private Map<String, DrillConfig> readDrills(YamlMapping section, Known known) {
+        Map<String, DrillConfig> drills = new LinkedHashMap<>();
+        section.namedMappings(DRILL_EXAMPLE).forEach((name, m) ->
+                readDrill(m, known).ifPresent(drill -> drills.put(name, drill)));
+        return drills;
+    }
+
+    private Optional<DrillConfig> readDrill(YamlMapping m, Known known) {
+        int before = problems.count();
+        checkName(m, "drill", "the name becomes part of the names of the drill's throwaway databases");
+        m.rejectUnknownKeys(DRILL_KEYS);
+
+        Optional<String> source = m.requireString("source", "source: shop");
+        if (source.isPresent() && known.sourceNames().isPresent() && !known.sourceNames().get().contains(source.get())) {
+            m.problem("source", ProblemList.quote(source.get()) + " is not defined under sources",
+                    undefinedHint(source.get(), known.sourceNames().get(), "sources", SOURCE_EXAMPLE));
+        }
+        Optional<SandboxKind> sandbox = m.has("sandbox")
+                ? m.optionalChoice("sandbox", SandboxKind.configNames()).flatMap(SandboxKind::fromConfigName)
+                : Optional.of(SandboxKind.EPHEMERAL);
+        Optional<String> sandboxServer = sandbox.flatMap(kind -> readSandboxServerName(m, kind, source, known));
+        Optional<String> image = sandbox.flatMap(kind -> readImage(m, kind));
+        String schedule = m.optionalString("schedule").orElse(DrillConfig.DEFAULT_SCHEDULE);
+        QuartzCronSyntax.check(schedule).ifPresent(d -> m.problem("schedule", d.message(), d.hint()));
+        Optional<Duration> maxBackupAge = m.optionalDuration("max_backup_age");
+        Optional<Duration> maxRestoreTime = m.optionalDuration("max_restore_time");
+        double tolerance = readTolerance(m);
+        Duration checkTimeout = m.optionalDuration("check_timeout").orElse(DrillConfig.DEFAULT_CHECK_TIMEOUT);
+        List<CheckConfig> checks = new ArrayList<>();
+        Map<String, Integer> checkNames = new HashMap<>();
+        m.optionalMappingList("checks", CHECK_EXAMPLE).ifPresent(items -> {
+            for (YamlMapping item : items) {
+                readCheck(item, checkTimeout, checkNames).ifPresent(checks::add);
+            }
+        });
+
+        if (problems.count() != before) {
+            return Optional.empty();
+        }
+        return Optional.of(new DrillConfig(m.name(), source.orElseThrow(), sandbox.orElseThrow(), sandboxServer, image,
+                schedule, maxBackupAge, maxRestoreTime, tolerance, checkTimeout, checks, m.line()));
+    }
+
+    /** Required with {@code sandbox: server} and refused with the other kinds. */
+    private static Optional<String> readSandboxServerName(YamlMapping m, SandboxKind kind, Optional<String> source,
+                                                          Known known) {
+        if (kind != SandboxKind.SERVER) {
+            if (m.has("sandbox_server")) {
+                m.problem("sandbox_server", "is only used with sandbox: server; this drill's sandbox is " + kind.configName()
+                                + (m.has("sandbox") ? "" : " (the default)"),
+                        "set sandbox: server to restore into that server, or remove sandbox_server");
+            }
+            return Optional.empty();
+        }
+        if (!m.has("sandbox_server")) {
+            m.problem("sandbox_server", "is required with sandbox: server",
+                    "name the server under sandboxes: that the drill restores into, e.g. sandbox_server: staging");
+            return Optional.empty();
+        }
+        Optional<String> name = m.optionalString("sandbox_server");
+        if (name.isEmpty()) {
+            return Optional.empty();
+        }
+        if (known.sandboxNames().isPresent() && !known.sandboxNames().get().contains(name.get())) {
+            m.problem("sandbox_server", ProblemList.quote(name.get()) + " is not defined under sandboxes",
+                    undefinedHint(name.get(), known.sandboxNames().get(), "sandboxes", "sandboxes: { " + SANDBOX_EXAMPLE + " }"));
+            return Optional.empty();
+        }
+        SandboxServerConfig server = known.sandboxes().get(name.get());
+        SourceConfig restored = source.map(known.sources()::get).orElse(null);
+        if (server != null && restored != null && !server.engine().equals(restored.engine())) {
+            m.problem("sandbox_server", "sandbox server " + ProblemList.quote(server.name()) + " runs " + server.engine()
+                            + ", but source " + ProblemList.quote(restored.name()) + " is " + restored.engine(),
+                    "a backup restores into a server of its own engine: name a " + restored.engine()
+                            + " server under sandboxes:");
+        }
+        return name;
+    }
+
+    /** Only with {@code sandbox: docker}, and pinned to a tag or digest. */
+    private static Optional<String> readImage(YamlMapping m, SandboxKind kind) {
+        if (!m.has("image")) {
+            return Optional.empty();
+        }
+        if (kind != SandboxKind.DOCKER) {
+            m.problem("image", "is only used with sandbox: docker; this drill's sandbox is " + kind.configName()
+                            + (m.has("sandbox") ? "" : " (the default)"),
+                    "set sandbox: docker to restore into a container of that image, or remove image");
+            return Optional.empty();
+        }
+        Optional<String> image = m.optionalString("image");
+        if (image.isEmpty()) {
+            return Optional.empty();
+        }
+        String text = image.get();
+        if (text.length() > MAX_IMAGE_LENGTH || !IMAGE.matcher(text).matches()) {
+            m.problem("image", ProblemList.quote(text) + " is not a container image reference",
+                    "e.g. image: postgres:15 or image: registry.example.net/lifeboat/postgres:15.6");
+            return Optional.empty();
+        }
+        String lastSegment = text.substring(text.lastIndexOf('/') + 1);
+        boolean digest = text.contains("@");
+        boolean tagged = lastSegment.contains(":");
+        if (!digest && (!tagged || lastSegment.endsWith(":latest"))) {
+            m.problem("image", ProblemList.quote(text) + " is not pinned to a version: 'latest' changes from one drill to the next",
+                    "pin a version, e.g. image: " + lastSegment.split(":")[0] + ":15 (or a digest, @sha256:...)");
+            return Optional.empty();
+        }
+        return image;
+    }
+
+    private static double readTolerance(YamlMapping m) {
+        Optional<YamlMapping.Scalar> scalar = m.optionalScalar("row_count_tolerance");
+        if (scalar.isEmpty()) {
+            return 0.0;
+        }
+        YamlMapping.Scalar s = scalar.get();
+        Optional<Defect> defect = Percentage.check(s.text());
+        if (defect.isPresent()) {
+            m.problem("row_count_tolerance", defect.get().message(), defect.get().hint()
+                    + "; it is how far restored row counts may differ from those recorded at dump time");
+            return 0.0;
+        }
+        return Percentage.fraction(s.text());
+    }
+
+    private Optional<CheckConfig> readCheck(YamlMapping c, Duration defaultTimeout, Map<String, Integer> namesSeen) {
+        int before = problems.count();
+        c.rejectUnknownKeys(CHECK_KEYS);
+        Optional<String> name = c.requireString("name", "name: orders present");
+        if (name.isPresent()) {
+            String n = name.get();
+            if (n.length() > MAX_CHECK_NAME_LENGTH || n.chars().anyMatch(Character::isISOControl)) {
+                c.problem("name", "must be one line of at most " + MAX_CHECK_NAME_LENGTH + " characters",
+                        "give a short name that says what the check proves, e.g. name: orders present");
+            } else {
+                Integer first = namesSeen.putIfAbsent(n, c.keyLine("name"));
+                if (first != null) {
+                    c.problem("name", "duplicate check name " + ProblemList.quote(n) + ", already used at line " + first,
+                            "give each check of a drill its own name: results and alerts name the check");
+                }
+            }
+        }
+        Optional<String> sql = c.requireString("sql", "sql: SELECT count(*) FROM orders");
+        Optional<String> expect = c.requireString("expect", "expect: \">= 1000\"");
+        expect.flatMap(rules.expectationProblem()).ifPresent(message -> c.problem("expect", message, EXPECT_HINT));
+        Duration timeout = c.optionalDuration("timeout").orElse(defaultTimeout);
+
+        if (problems.count() != before) {
+            return Optional.empty();
+        }
+        return Optional.of(new CheckConfig(name.orElseThrow(), sql.orElseThrow(), expect.orElseThrow(), timeout, c.line()));
+    }
+
+    // ---- alerts ---------------------------------------------------------------------------
+
+    private Optional<AlertsConfig> readAlerts(YamlMapping a) {
+        int before = problems.count();
+        a.rejectUnknownKeys(ALERTS_KEYS);
+        boolean inline = a.has("webhook_url");
+        boolean file = a.has("webhook_url_file");
+        Optional<URI> url = Optional.empty();
+        if (inline && file) {
+            a.problem("webhook_url", "is set together with webhook_url_file; set only one",
+                    "keep webhook_url_file and remove webhook_url: a webhook URL is a secret");
+        } else if (!inline && !file) {
+            a.problemHere("names no webhook", "add webhook_url_file: /etc/lifeboat/webhook.url (a file holding the URL),"
+                    + " or remove alerts:");
+        } else if (inline) {
+            url = a.optionalString("webhook_url").flatMap(u -> parseInlineWebhook(a, u));
+        }
+        Optional<Path> urlFile = Optional.empty();
+        if (a.node("webhook_url_file").orElse(null) instanceof ScalarNode scalar && scalar.getValue().contains("://")) {
+            a.problem("webhook_url_file", "is a URL itself, not the path of a file holding one", WEBHOOK_FILE_HINT);
+        } else {
+            urlFile = a.optionalAbsolutePath("webhook_url_file", "/etc/lifeboat/webhook.url", false);
+        }
+        boolean onPassed = a.optionalBoolean("on_passed").orElse(false);
+        Duration timeout = a.optionalDuration("timeout").orElse(AlertsConfig.DEFAULT_TIMEOUT);
+
+        if (problems.count() != before) {
+            return Optional.empty();
+        }
+        return Optional.of(new AlertsConfig(url, urlFile, onPassed, timeout));
+    }
+
+    /**
+     * An inline URL, accepted only when it points at this machine. Nothing about it is quoted
+     * unless it is known to be a loopback URL: anything else may be a live webhook secret.
+     */
+    private static Optional<URI> parseInlineWebhook(YamlMapping a, String text) {
+        String hint = "write e.g. webhook_url: http://127.0.0.1:8080/alerts for a local relay; for any other"
+                + " address, " + WEBHOOK_FILE_HINT;
+        URI uri;
+        try {
+            uri = new URI(text.trim());
+        } catch (URISyntaxException e) {
+            a.problem("webhook_url", "is not a valid URL", hint);
+            return Optional.empty();
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            a.problem("webhook_url", "is not an http:// or https:// URL", hint);
+            return Optional.empty();
+        }
+        if (uri.getRawUserInfo() != null) {
+            a.problem("webhook_url", "must not contain credentials (user:password@)", WEBHOOK_FILE_HINT);
+            return Optional.empty();
+        }
+        if (uri.getHost() == null) {
+            a.problem("webhook_url", "names no host", hint);
+            return Optional.empty();
+        }
+        if (!serverIdentity(uri.getHost()).equals(serverIdentity("localhost"))) {
+            a.problem("webhook_url", INLINE_WEBHOOK_MESSAGE, WEBHOOK_FILE_HINT);
+            return Optional.empty();
+        }
+        return Optional.of(uri);
     }
 
     // ---- encryption -----------------------------------------------------------------------

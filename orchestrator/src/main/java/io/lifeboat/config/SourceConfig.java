@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param sslMode      libpq sslmode for both lifeboat's own connection and the dump tool
  * @param target       name of the target under {@code targets:}
  * @param schedule     Quartz cron expression for scheduled backups (used by {@code serve})
+ * @param canary       write a timestamped row into {@code lifeboat_canary} just before each dump,
+ *                     which drills of that backup then require (default false)
  * @param line         line of the source's key in the file, for later error messages
  */
 public record SourceConfig(
@@ -30,5 +32,6 @@ public record SourceConfig(
         String sslMode,
         String target,
         Optional<String> schedule,
+        boolean canary,
         int line) {
 }

@@ -2,6 +2,7 @@ package io.lifeboat.config;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -28,9 +29,9 @@ import org.yaml.snakeyaml.nodes.Tag;
  * calls:
  *
  * <pre>{@code
- * top.optionalMapping("drills", "drills: { schedule: \"0 0 4 1 1,4,7,10 ?\" }").ifPresent(d -> {
- *     d.rejectUnknownKeys(List.of("schedule"));
- *     Optional<String> schedule = d.optionalString("schedule");
+ * top.optionalMapping("alerts", "alerts: { webhook_url_file: /etc/lifeboat/webhook.url }").ifPresent(a -> {
+ *     a.rejectUnknownKeys(List.of("webhook_url_file", "on_passed", "timeout"));
+ *     Optional<Duration> timeout = a.optionalDuration("timeout");
  * });
  * }</pre>
  *
@@ -326,6 +327,28 @@ final class YamlMapping {
         });
     }
 
+    /**
+     * A duration ({@code 90s}, {@code 1h30m}, {@link DurationSyntax}) longer than zero: no
+     * lifeboat setting has a use for a zero timeout or budget.
+     */
+    Optional<Duration> optionalDuration(String key) {
+        return optionalScalar(key).flatMap(s -> {
+            Optional<Defect> defect = DurationSyntax.check(s.text());
+            if (defect.isPresent()) {
+                problems.add(s.line(), s.key(), defect.get().message(), defect.get().hint());
+                return Optional.empty();
+            }
+            Duration d = DurationSyntax.parse(s.text());
+            if (d.isZero()) {
+                problems.add(s.line(), s.key(), ProblemList.quote(s.text()) + " is zero",
+                        "give a duration longer than zero, or remove the key to use the default; write it like "
+                                + DurationSyntax.FORMS);
+                return Optional.empty();
+            }
+            return Optional.of(d);
+        });
+    }
+
     // ---- collections ----------------------------------------------------------------------
 
     /** The nested mapping under {@code key}; empty when absent, empty with a problem when not a mapping. */
@@ -398,6 +421,39 @@ final class YamlMapping {
                 items.add(toScalar(itemKey, scalar));
             } else {
                 problems.add(lineOf(item), itemKey, "must be a single value, not " + describe(item),
+                        "write it as " + example);
+            }
+        }
+        return Optional.of(items);
+    }
+
+    /**
+     * A list of mappings (the checks of a drill), each read like a section of its own with the
+     * dotted key {@code path.key[i]} and the line of its first entry. Empty when absent; an
+     * empty or non-list value, and items that are not mappings, are reported and left out.
+     */
+    Optional<List<YamlMapping>> optionalMappingList(String key, String example) {
+        Node value = node(key).orElse(null);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (value instanceof ScalarNode scalar && Tag.NULL.equals(scalar.getTag())) {
+            problem(key, "has no value", "list the items, e.g. " + example + ", or remove it");
+            return Optional.empty();
+        }
+        if (!(value instanceof SequenceNode sequence)) {
+            problem(key, "must be a list, not " + describe(value), "write one item per line, e.g. " + example);
+            return Optional.empty();
+        }
+        List<YamlMapping> items = new ArrayList<>();
+        List<Node> nodes = sequence.getValue();
+        for (int i = 0; i < nodes.size(); i++) {
+            String itemKey = keyPath(key) + "[" + i + "]";
+            Node item = nodes.get(i);
+            if (item instanceof MappingNode mapping) {
+                items.add(new YamlMapping(mapping, itemKey, key + "[" + i + "]", lineOf(item), problems));
+            } else {
+                problems.add(lineOf(item), itemKey, "must be a mapping of settings, not " + describe(item),
                         "write it as " + example);
             }
         }

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,10 +28,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * </pre>
  *
  * The loader must report exactly the expected problems, no more: a typo that also produces three
- * follow-on errors buries the one that matters.
+ * follow-on errors buries the one that matters. Every file is loaded with the engine
+ * {@code postgres} and {@link TestExpectations}' stand-in for the expectation parser.
  */
 class ConfigCorpusTest {
-    private static final Set<String> ENGINES = Set.of("postgres");
     private static final String EXPECT = "# expect: ";
     private static final String MUST_NOT_ECHO = "# must-not-echo: ";
 
@@ -85,7 +84,7 @@ class ConfigCorpusTest {
         Path file = corpus().resolve(name);
         List<Expectation> expected = directives(file, EXPECT).stream().map(d -> Expectation.parse(EXPECT + d)).toList();
 
-        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, ENGINES));
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, TestExpectations.RULES));
 
         assertEquals(ExitCode.USAGE, e.exitCode());
         String rendered = e.getMessage();

@@ -9,12 +9,15 @@ import io.lifeboat.ExitCode;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The loader on good files, on the defaults it fills in, and on problems outside the corpus. */
 class ConfigLoaderTest {
@@ -29,6 +32,21 @@ class ConfigLoaderTest {
 
     private static LifeboatConfig parse(String yaml, HostEnvironment host) {
         return ConfigLoader.parse(yaml, Path.of("test.yaml"), Set.of("postgres", "mariadb"), host);
+    }
+
+    private static final Set<String> TWO_ENGINES = Set.of("postgres", "mariadb");
+
+    private static LifeboatConfig parseWithRules(String yaml) {
+        return ConfigLoader.parse(yaml, Path.of("test.yaml"), TestExpectations.rules(TWO_ENGINES), ALICE);
+    }
+
+    private static List<ConfigProblem> problemsOf(String yaml) {
+        return assertThrows(ConfigException.class, () -> parseWithRules(yaml)).problems();
+    }
+
+    /** A valid file (source {@code shop} on 127.0.0.1:5432) followed by {@code extra} top-level sections. */
+    private static String withSections(String extra) {
+        return withSourceLines().replace("host: db", "host: 127.0.0.1") + extra;
     }
 
     /** A valid file with {@code extra} lines added to its source {@code shop}. */
@@ -50,7 +68,7 @@ class ConfigLoaderTest {
         assertEquals(new CompressionConfig(3), config.compression());
         assertEquals(List.of("shop"), List.copyOf(config.sources().keySet()));
         SourceConfig shop = new SourceConfig("shop", "postgres", "127.0.0.1", 5432, "shop", "postgres",
-                Optional.of(Path.of("/etc/lifeboat/shop.pgpass")), "prefer", "vault", Optional.of("0 0 * * * ?"), 6);
+                Optional.of(Path.of("/etc/lifeboat/shop.pgpass")), "prefer", "vault", Optional.of("0 0 * * * ?"), false, 6);
         assertEquals(shop, config.source("shop"));
         TargetConfig vault = new TargetConfig("vault", URI.create("s3://lifeboat-backups/prod"),
                 Optional.of("eu-central-1"), Optional.of(URI.create("http://127.0.0.1:7480")), true,
@@ -78,9 +96,9 @@ class ConfigLoaderTest {
         assertEquals(CompressionConfig.defaults(), config.compression());
         assertEquals(List.of("shop", "billing"), List.copyOf(config.sources().keySet()), "file order is kept");
         assertEquals(new SourceConfig("shop", "postgres", "db.internal", 5432, "shop", "backup",
-                Optional.empty(), "prefer", "vault", Optional.empty(), 3), config.source("shop"));
+                Optional.empty(), "prefer", "vault", Optional.empty(), false, 3), config.source("shop"));
         assertEquals(new SourceConfig("billing", "mariadb", "/var/run/mysqld", 3306, "billing", "backup",
-                Optional.empty(), "prefer", "trial", Optional.empty(), 9), config.source("billing"));
+                Optional.empty(), "prefer", "trial", Optional.empty(), false, 9), config.source("billing"));
 
         assertEquals(List.of("vault", "trial"), List.copyOf(config.targets().keySet()));
         TargetConfig vault = config.targets().get("vault");
@@ -235,5 +253,204 @@ class ConfigLoaderTest {
         assertThrows(UnsupportedOperationException.class, () -> config.sources().clear());
         assertThrows(UnsupportedOperationException.class, () -> config.targets().clear());
         assertThrows(UnsupportedOperationException.class, () -> config.encryption().recipients().clear());
+    }
+
+    // ---- drills, sandboxes, alerts ----------------------------------------------------------
+
+    @Test
+    void theIssueDrillExampleLoadsAsWritten() throws Exception {
+        Path file = resource("drills.yaml");
+
+        LifeboatConfig config = ConfigLoader.load(file, TestExpectations.RULES);
+
+        assertEquals(List.of("shop-quarterly"), List.copyOf(config.drills().keySet()));
+        DrillConfig drill = config.drill("shop-quarterly");
+        assertEquals(new DrillConfig("shop-quarterly", "shop", SandboxKind.EPHEMERAL, Optional.empty(), Optional.empty(),
+                "0 0 3 1 1,4,7,10 ?", Optional.of(Duration.ofHours(26)), Optional.of(Duration.ofMinutes(30)), 0.0,
+                Duration.ofSeconds(30), List.of(
+                        new CheckConfig("orders present", "SELECT count(*) FROM orders", ">= 1000", Duration.ofSeconds(30), 22),
+                        new CheckConfig("recent orders",
+                                "SELECT max(created_at) > now() - interval '2 days' FROM orders", "true",
+                                Duration.ofSeconds(30), 25)),
+                15), drill);
+        assertEquals(config.source("shop"), config.sourceOf(drill));
+        assertFalse(config.source("shop").canary(), "canary is off unless asked for");
+        assertEquals(Optional.empty(), config.sandboxServerOf(drill));
+        assertEquals(Map.of(), config.sandboxes());
+        assertEquals(Optional.empty(), config.alerts());
+    }
+
+    @Test
+    void everyDrillSettingIsRead() throws Exception {
+        LifeboatConfig config = ConfigLoader.load(resource("drills-full.yaml"), TestExpectations.rules(TWO_ENGINES));
+
+        assertTrue(config.source("shop").canary());
+        assertFalse(config.source("billing").canary());
+
+        assertEquals(List.of("staging", "scratch"), List.copyOf(config.sandboxes().keySet()));
+        SandboxServerConfig staging = new SandboxServerConfig("staging", "postgres", "10.0.0.5", 5433, "lifeboat_drill",
+                Optional.of(Path.of("/etc/lifeboat/staging.pass")), "require", 24);
+        assertEquals(staging, config.sandboxes().get("staging"));
+        assertEquals(new SandboxServerConfig("scratch", "mariadb", "127.0.0.1", 3306, "lifeboat_drill",
+                Optional.empty(), "prefer", 31), config.sandboxes().get("scratch"), "port and sslmode default as for sources");
+
+        assertEquals(List.of("shop-on-staging", "shop-in-docker", "billing-on-scratch", "shop-defaults"),
+                List.copyOf(config.drills().keySet()), "file order is kept");
+        DrillConfig onStaging = config.drill("shop-on-staging");
+        assertEquals(new DrillConfig("shop-on-staging", "shop", SandboxKind.SERVER, Optional.of("staging"), Optional.empty(),
+                "0 30 2 ? * SUN", Optional.of(Duration.ofHours(36)), Optional.of(Duration.ofMinutes(45)), 0.025,
+                Duration.ofSeconds(90), List.of(
+                        new CheckConfig("orders present", "SELECT count(*) FROM orders", ">= 1000", Duration.ofMillis(500), 46),
+                        new CheckConfig("customers present", "SELECT count(*)\nFROM customers\n", ">= 1",
+                                Duration.ofSeconds(90), 50)),
+                36), onStaging);
+        assertEquals(Optional.of(staging), config.sandboxServerOf(onStaging));
+
+        DrillConfig inDocker = config.drill("shop-in-docker");
+        assertEquals(SandboxKind.DOCKER, inDocker.sandbox());
+        assertEquals(Optional.of("registry.example.net/lifeboat/postgres:15.6"), inDocker.image());
+        assertEquals(1.0, inDocker.rowCountTolerance());
+        assertEquals(Optional.empty(), inDocker.sandboxServer());
+
+        assertEquals("scratch", config.sandboxServerOf(config.drill("billing-on-scratch")).orElseThrow().name());
+
+        assertEquals(new AlertsConfig(Optional.empty(), Optional.of(Path.of("/etc/lifeboat/webhook.url")), true,
+                Duration.ofSeconds(2)), config.alerts().orElseThrow());
+    }
+
+    @Test
+    void drillSettingsTakeTheirDefaults() throws Exception {
+        LifeboatConfig config = ConfigLoader.load(resource("drills-full.yaml"), TestExpectations.rules(TWO_ENGINES));
+
+        assertEquals(new DrillConfig("shop-defaults", "shop", SandboxKind.EPHEMERAL, Optional.empty(), Optional.empty(),
+                DrillConfig.DEFAULT_SCHEDULE, Optional.empty(), Optional.empty(), 0.0, Duration.ofSeconds(30), List.of(), 64),
+                config.drill("shop-defaults"));
+        assertEquals("0 0 3 1 1,4,7,10 ?", DrillConfig.DEFAULT_SCHEDULE);
+        assertEquals(Optional.empty(), QuartzCronSyntax.check(DrillConfig.DEFAULT_SCHEDULE));
+
+        LifeboatConfig alertsDefaults = parseWithRules(withSections("alerts:\n  webhook_url_file: /etc/lifeboat/hook\n"));
+        assertEquals(new AlertsConfig(Optional.empty(), Optional.of(Path.of("/etc/lifeboat/hook")), false,
+                Duration.ofSeconds(10)), alertsDefaults.alerts().orElseThrow());
+        assertEquals(Map.of(), alertsDefaults.drills());
+    }
+
+    @Test
+    void sandboxKindsHaveTheirConfigurationNames() {
+        assertEquals(List.of("ephemeral", "server", "docker"), SandboxKind.configNames());
+        assertEquals(Optional.of(SandboxKind.DOCKER), SandboxKind.fromConfigName("docker"));
+        assertEquals(Optional.empty(), SandboxKind.fromConfigName("Docker"));
+    }
+
+    @Test
+    void drillLookupSuggestsTheClosestNameAndListsThem() throws Exception {
+        Path file = resource("drills-full.yaml");
+        LifeboatConfig config = ConfigLoader.load(file, TestExpectations.rules(TWO_ENGINES));
+
+        ConfigException e = assertThrows(ConfigException.class, () -> config.drill("shop-on-stagign"));
+
+        assertEquals(ExitCode.USAGE, e.exitCode());
+        assertEquals(List.of(new ConfigProblem(file, 0, "drills.shop-on-stagign", "no drill named 'shop-on-stagign'",
+                "did you mean 'shop-on-staging'? configured drills: billing-on-scratch, shop-defaults, shop-in-docker,"
+                        + " shop-on-staging")), e.problems());
+        assertEquals("the file declares no drills", assertThrows(ConfigException.class,
+                () -> parseWithRules(withSourceLines()).drill("x")).problems().get(0).hint());
+        assertEquals("did you mean 'shop'? configured sources: billing, shop",
+                assertThrows(ConfigException.class, () -> config.source("shpo")).problems().get(0).hint());
+    }
+
+    @Test
+    void theExpectationValidatorsMessageArrivesWithLineAndKey() {
+        String yaml = withSections("drills:\n  d:\n    source: shop\n    checks:\n"
+                + "      - { name: a, sql: SELECT 1, expect: \">= 1\" }\n"
+                + "      - name: b\n        sql: SELECT 2\n        expect: \"between 1 and 3\"\n");
+
+        assertEquals(List.of(new ConfigProblem(Path.of("test.yaml"), 20, "drills.d.checks[1].expect",
+                        "test validator: 'between 1 and 3' is neither '>= N' nor 'true'",
+                        "expectations are >= N, <= N, = VALUE, true, between A and B, or matches /REGEX/;"
+                                + " quote them, e.g. expect: \">= 1000\"")),
+                problemsOf(yaml));
+        assertEquals("between 1 and 3", ConfigLoader.parse(yaml, Path.of("test.yaml"), TWO_ENGINES)
+                        .drill("d").checks().get(1).expect(),
+                "the overloads without rules accept any expectation: the application passes the real check");
+    }
+
+    @Test
+    void aSandboxServerMustRunTheSourcesEngine() {
+        String yaml = withSections("sandboxes:\n  scratch: { engine: mariadb, host: 10.0.0.9, user: u }\n"
+                + "drills:\n  d:\n    source: shop\n    sandbox: server\n    sandbox_server: scratch\n");
+
+        assertEquals(List.of(new ConfigProblem(Path.of("test.yaml"), 19, "drills.d.sandbox_server",
+                        "sandbox server 'scratch' runs mariadb, but source 'shop' is postgres",
+                        "a backup restores into a server of its own engine: name a postgres server under sandboxes:")),
+                problemsOf(yaml));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "localhost", "LOCALHOST.", "::1", "\"[::1]\"", "0:0:0:0:0:0:0:1", "127.0.1.1",
+            "0.0.0.0", "/var/run/postgresql", "::ffff:127.0.0.1", "db.localhost"})
+    void everySpellingOfThisMachineIsTheSourcesServer(String host) {
+        String yaml = withSections("sandboxes:\n  x:\n    engine: postgres\n    host: " + host + "\n    user: u\n");
+
+        assertEquals(List.of(new ConfigProblem(Path.of("test.yaml"), 16, "sandboxes.x.host",
+                        "sandbox server 'x' is the server of source 'shop' (127.0.0.1:5432): a drill could restore into production",
+                        "declare a separate server that holds no production data, or use sandbox: ephemeral or docker")),
+                problemsOf(yaml));
+    }
+
+    @Test
+    void aSandboxServerOnAnotherPortOrHostIsAccepted() {
+        LifeboatConfig config = parseWithRules(withSections("sandboxes:\n"
+                + "  same-host: { engine: postgres, host: localhost, port: 5433, user: u }\n"
+                + "  other-host: { engine: postgres, host: 10.0.0.5, user: u }\n"
+                + "  named: { engine: postgres, host: staging.internal, user: u }\n"));
+
+        assertEquals(List.of("same-host", "other-host", "named"), List.copyOf(config.sandboxes().keySet()));
+    }
+
+    @Test
+    void hostNamesAreComparedWithoutCaseOrTrailingDot() {
+        assertEquals(ConfigLoader.serverIdentity("db.internal"), ConfigLoader.serverIdentity("DB.Internal."));
+        assertEquals(ConfigLoader.serverIdentity("10.0.0.5"), ConfigLoader.serverIdentity("::ffff:10.0.0.5"));
+        assertEquals(ConfigLoader.serverIdentity("2001:db8::1"), ConfigLoader.serverIdentity("[2001:DB8:0:0:0:0:0:1]"));
+        assertFalse(ConfigLoader.serverIdentity("10.0.0.5").equals(ConfigLoader.serverIdentity("10.0.0.50")));
+        assertFalse(ConfigLoader.serverIdentity("localhost.example.com").equals(ConfigLoader.serverIdentity("localhost")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.1:8080/alerts", "http://localhost/hook", "https://[::1]:9443/x", "http://127.0.0.2/"})
+    void anInlineWebhookUrlIsAcceptedForThisMachine(String url) {
+        LifeboatConfig config = parseWithRules(withSections("alerts:\n  webhook_url: " + url + "\n"));
+
+        assertEquals(new AlertsConfig(Optional.of(URI.create(url)), Optional.empty(), false, Duration.ofSeconds(10)),
+                config.alerts().orElseThrow());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://hooks.slack.com/services/T000/B000/SECRETSECRET", "http://127.0.0.1.nip.io/SECRETSECRET",
+            "ftp://files.example.com/SECRETSECRET", "https://user:SECRETSECRET@127.0.0.1/", "not a url SECRETSECRET",
+            "https://hooks_slack.com/SECRETSECRET"})
+    void noWebhookUrlIsEverQuotedUnlessItIsLocal(String url) {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> parseWithRules(withSections("alerts:\n  webhook_url: \"" + url + "\"\n")));
+
+        assertEquals(List.of("alerts.webhook_url"), e.problems().stream().map(ConfigProblem::key).toList());
+        assertFalse(e.getMessage().contains("SECRETSECRET"), e.getMessage());
+    }
+
+    @Test
+    void theNewSectionsCannotBeModified() throws Exception {
+        LifeboatConfig config = ConfigLoader.load(resource("drills-full.yaml"), TestExpectations.rules(TWO_ENGINES));
+
+        assertThrows(UnsupportedOperationException.class, () -> config.drills().clear());
+        assertThrows(UnsupportedOperationException.class, () -> config.sandboxes().clear());
+        assertThrows(UnsupportedOperationException.class, () -> config.drill("shop-on-staging").checks().clear());
+    }
+
+    @Test
+    void emptyDrillAndSandboxSectionsAreAllowed() {
+        LifeboatConfig config = parseWithRules(withSections("sandboxes: {}\ndrills: {}\n"));
+
+        assertEquals(Map.of(), config.drills());
+        assertEquals(Map.of(), config.sandboxes());
     }
 }

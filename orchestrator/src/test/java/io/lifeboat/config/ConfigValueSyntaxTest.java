@@ -1,7 +1,9 @@
 package io.lifeboat.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -90,5 +92,71 @@ class ConfigValueSyntaxTest {
         assertEquals("'" + "x".repeat(80) + "'", ProblemList.quote("x".repeat(80)));
         assertEquals("(a value that looks like an age private key, not shown)",
                 ProblemList.quote("prefix age-secret-key-1abc"));
+    }
+
+    @Test
+    void durationsInEveryAcceptedForm() {
+        assertEquals(Duration.ofSeconds(90), DurationSyntax.parse("90s"));
+        assertEquals(Duration.ofMinutes(30), DurationSyntax.parse("30m"));
+        assertEquals(Duration.ofHours(26), DurationSyntax.parse("26h"));
+        assertEquals(Duration.ofDays(7), DurationSyntax.parse("7d"));
+        assertEquals(Duration.ofMillis(500), DurationSyntax.parse("500ms"));
+        assertEquals(Duration.ofMinutes(90), DurationSyntax.parse("1h30m"));
+        assertEquals(Duration.ofMillis(1_500), DurationSyntax.parse("1s500ms"));
+        assertEquals(Duration.ofHours(36).plusSeconds(5), DurationSyntax.parse("1d12h5s"));
+        assertEquals(Duration.ofHours(26), DurationSyntax.parse("PT26H"));
+        assertEquals(Duration.ofDays(2), DurationSyntax.parse("p2d"));
+        assertEquals(Duration.ZERO, DurationSyntax.parse("0s"), "zero parses; the loader refuses it per setting");
+        assertEquals(Duration.ofDays(999_999_999L), DurationSyntax.parse("999999999d"));
+    }
+
+    @Test
+    void durationDefectsQuoteTheValueAndListTheForms() {
+        Defect bare = DurationSyntax.check("26").orElseThrow();
+        assertEquals("'26' has no unit", bare.message());
+        assertTrue(bare.hint().startsWith("add a unit: 26s, 26m, 26h or 26d; write it like 500ms, 90s, 30m, 26h, 7d"), bare.hint());
+        assertEquals("'-5m' is negative", DurationSyntax.check("-5m").orElseThrow().message());
+        assertEquals("'PT-5M' is negative", DurationSyntax.check("PT-5M").orElseThrow().message());
+        assertEquals("'30m1h' is not a duration", DurationSyntax.check("30m1h").orElseThrow().message());
+        assertEquals("'PT26' is not a duration", DurationSyntax.check("PT26").orElseThrow().message());
+        assertEquals("the duration is empty", DurationSyntax.check(" ").orElseThrow().message());
+        assertTrue(DurationSyntax.check("1h1h").isPresent());
+        assertTrue(DurationSyntax.check("1.5h").orElseThrow().hint().startsWith("did you mean 1h30m? "));
+        assertTrue(DurationSyntax.check("26H").orElseThrow().hint().startsWith("did you mean 26h? "));
+        assertTrue(DurationSyntax.check("30min").orElseThrow().hint().startsWith("did you mean 30m? "));
+        assertTrue(DurationSyntax.check("2 weeks").orElseThrow().hint().startsWith("did you mean 14d? "));
+        assertTrue(DurationSyntax.check("1h 30m").orElseThrow().hint().startsWith("did you mean 1h30m? "));
+        assertTrue(DurationSyntax.check("1.5").orElseThrow().hint().startsWith("add a unit: 26s, 26m, 26h or 26d;"));
+        for (String bad : List.of("h", "1x", "1.5.5h", "1000000000d", "1h-30m", "10:30")) {
+            assertTrue(DurationSyntax.check(bad).isPresent(), bad);
+        }
+    }
+
+    @Test
+    void durationsFormatBackIntoTheirShortestForm() {
+        assertEquals("1h30m", DurationSyntax.format(Duration.ofMinutes(90)));
+        assertEquals("26h", DurationSyntax.format(Duration.ofHours(26)));
+        assertEquals("7d", DurationSyntax.format(Duration.ofDays(7)));
+        assertEquals("36h5s", DurationSyntax.format(Duration.ofHours(36).plusSeconds(5)));
+        assertEquals("500ms", DurationSyntax.format(Duration.ofMillis(500)));
+        assertEquals("0s", DurationSyntax.format(Duration.ZERO));
+        assertEquals("PT0.000001S", DurationSyntax.format(Duration.ofNanos(1_000)));
+        for (String text : List.of("1m30s", "1h30m", "7d", "26h", "1s500ms")) {
+            assertEquals(text, DurationSyntax.format(DurationSyntax.parse(text)));
+        }
+    }
+
+    @Test
+    void percentagesBecomeFractions() {
+        assertEquals(0.0, Percentage.fraction("0%"));
+        assertEquals(0.025, Percentage.fraction("2.5%"));
+        assertEquals(1.0, Percentage.fraction("100%"));
+        assertEquals(0.001, Percentage.fraction("0.1 %"));
+        assertEquals("'150%' is over 100%", Percentage.check("150%").orElseThrow().message());
+        assertEquals("'100.5%' is over 100%", Percentage.check("100.5%").orElseThrow().message());
+        assertEquals("'-1%' is negative", Percentage.check("-1%").orElseThrow().message());
+        assertEquals("'5' has no percent sign", Percentage.check("5").orElseThrow().message());
+        assertTrue(Percentage.check("0.05").orElseThrow().hint().startsWith("write 0.05% if you mean 0.05 percent"));
+        assertEquals("'five%' is not a percentage", Percentage.check("five%").orElseThrow().message());
     }
 }
