@@ -121,7 +121,8 @@ public final class BackupPipeline {
         Manifest manifest = new Manifest(Manifest.VERSION, id.toString(), source.name(), engine.name(),
                 info.serverVersion(), info.format(), info.toolVersions(), started, finished, dataKey,
                 raw, compressedCount.count(), storedCount.count(), HexFormat.of().formatHex(sha256.digest()),
-                "zstd-" + zstdLevel, "age-x25519", recipients, info.rowCounts(), lock.orElse(null), null, Version.current());
+                "zstd-" + zstdLevel, "age-x25519", recipients, info.rowCounts(), lock.orElse(null),
+                info.canary().map(c -> new Manifest.Canary(c.token(), c.writtenAt())).orElse(null), Version.current());
         target.putIfAbsent(manifestKey, ManifestCodec.toJson(manifest), putOptions("application/json", lock));
         return new BackupResult(manifest, manifestKey, target.describe(), Duration.between(started, finished));
     }

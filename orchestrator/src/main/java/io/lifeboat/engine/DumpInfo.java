@@ -1,6 +1,8 @@
 package io.lifeboat.engine;
 
+import io.lifeboat.drills.CanaryRow;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the engine knows about a finished dump, recorded in the manifest.
@@ -9,9 +11,10 @@ import java.util.Map;
  * @param format        dump format, e.g. {@code pg_dump-custom}; tells a restorer which tool to use
  * @param toolVersions  versions of the tools that produced it, e.g. {@code pg_dump -> 15.19}
  * @param rowCounts     rows per table ({@code schema.table}) in the very snapshot the dump used
+ * @param canary        the canary row written just before the dump, when the source asks for one
  */
 public record DumpInfo(String serverVersion, String format, Map<String, String> toolVersions,
-                       Map<String, Long> rowCounts) {
+                       Map<String, Long> rowCounts, Optional<CanaryRow> canary) {
     public DumpInfo {
         toolVersions = Map.copyOf(toolVersions);
         rowCounts = Map.copyOf(rowCounts);

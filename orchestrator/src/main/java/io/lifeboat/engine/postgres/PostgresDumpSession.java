@@ -3,6 +3,7 @@ package io.lifeboat.engine.postgres;
 import io.lifeboat.ExitCode;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.config.SourceConfig;
+import io.lifeboat.drills.CanaryRow;
 import io.lifeboat.drills.postgres.PostgresInstallation;
 import io.lifeboat.drills.process.ChildProcess;
 import io.lifeboat.drills.process.PrivateFiles;
@@ -40,10 +41,13 @@ final class PostgresDumpSession implements DumpSession {
     private final String serverVersion;
     private final PostgresInstallation tools;
     private final CompletableFuture<Map<String, Long>> rowCounts;
+    private final Optional<CanaryRow> canary;
     private boolean finished;
 
     PostgresDumpSession(SourceConfig source, Connection connection, Connection counter, ChildProcess dump,
-                        Optional<PrivateFiles.TemporarySecret> passfile, String serverVersion, PostgresInstallation tools) {
+                        Optional<PrivateFiles.TemporarySecret> passfile, String serverVersion, PostgresInstallation tools,
+                        Optional<CanaryRow> canary) {
+        this.canary = canary;
         this.source = source;
         this.connection = connection;
         this.counter = counter;
@@ -83,7 +87,7 @@ final class PostgresDumpSession implements DumpSession {
         finished = true;
         close();
         return new DumpInfo(serverVersion, "pg_dump-custom",
-                Map.of("pg_dump", tools.version()), counts);
+                Map.of("pg_dump", tools.version()), counts, canary);
     }
 
     private Map<String, Long> countRows() {

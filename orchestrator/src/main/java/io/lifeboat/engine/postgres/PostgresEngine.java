@@ -3,6 +3,8 @@ package io.lifeboat.engine.postgres;
 import io.lifeboat.ExitCode;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.config.SourceConfig;
+import io.lifeboat.drills.CanaryRow;
+import io.lifeboat.drills.check.CanaryCheck;
 import io.lifeboat.drills.postgres.PostgresInstallation;
 import io.lifeboat.drills.postgres.PostgresInstallations;
 import io.lifeboat.drills.process.ChildProcess;
@@ -59,6 +61,8 @@ public final class PostgresEngine implements DatabaseEngine {
                 version = rs.getString(2);
             }
             PostgresInstallation tools = installations.forServerMajor(PostgresInstallations.majorOf(versionNum)).installation();
+            // Committed before the snapshot is taken, so the dump holds it; a drill must find it.
+            Optional<CanaryRow> canary = source.canary() ? Optional.of(writeCanary(connection)) : Optional.empty();
             connection.setAutoCommit(false);
             String snapshot;
             try (Statement st = connection.createStatement()) {
@@ -100,7 +104,7 @@ public final class PostgresEngine implements DatabaseEngine {
                 passfile.ifPresent(PrivateFiles.TemporarySecret::close);
                 throw e;
             }
-            return new PostgresDumpSession(source, connection, counter, dump, passfile, version, tools);
+            return new PostgresDumpSession(source, connection, counter, dump, passfile, version, tools, canary);
         } catch (SQLException e) {
             closeQuietly(connection);
             throw new LifeboatException(ExitCode.INCOMPLETE, "PostgreSQL source " + source.name() + " at "
@@ -109,6 +113,32 @@ public final class PostgresEngine implements DatabaseEngine {
             closeQuietly(connection);
             throw e;
         }
+    }
+
+    /**
+     * Writes a row with a fresh random token into {@code lifeboat_canary} (created on first
+     * use; the backup role needs CREATE on the schema once and INSERT afterwards).
+     */
+    static CanaryRow writeCanary(Connection connection) throws SQLException {
+        String token = "lb-" + java.util.HexFormat.of().formatHex(randomBytes(12));
+        try (Statement st = connection.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS " + CanaryCheck.TABLE + " (token text PRIMARY KEY,"
+                    + " written_at timestamptz NOT NULL DEFAULT clock_timestamp(), note text)");
+        }
+        try (java.sql.PreparedStatement ps = connection.prepareStatement("INSERT INTO " + CanaryCheck.TABLE
+                + " (token, note) VALUES (?, 'written by lifeboat just before a backup; drills look for it') RETURNING written_at")) {
+            ps.setString(1, token);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new CanaryRow(token, rs.getTimestamp(1).toInstant());
+            }
+        }
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        new java.security.SecureRandom().nextBytes(b);
+        return b;
     }
 
     private static String readPassword(SourceConfig source, java.nio.file.Path file) {
