@@ -120,7 +120,7 @@ public record RowCountCheck(double tolerance, Duration timeout) implements Check
             if (missing()) {
                 return String.format(Locale.ROOT, "%s is missing (manifest: %,d rows)", table, expected);
             }
-            String pct = expected == 0 ? "" : String.format(Locale.ROOT, ", %+.1f%%", 100.0 * (actual - expected) / expected);
+            String pct = expected == 0 ? "" : String.format(Locale.ROOT, " (%+.1f%%)", 100.0 * (actual - expected) / expected);
             return String.format(Locale.ROOT, "%s has %,d rows, manifest %,d%s", table, actual, expected, pct);
         }
     }
