@@ -481,9 +481,9 @@ public final class DrillRunner {
         return m == null || m.isBlank() ? e.getClass().getName() : m;
     }
 
-    /** Line breaks (server logs, pg_restore's "Command was:") become " | "; very long reasons are cut. */
+    /** Line breaks (server logs, pg_restore's "Command was:") become " | ", tabs and runs of spaces one space; very long reasons are cut. */
     static String oneLine(String s) {
-        String line = s.strip().replaceAll("\\s*[\\r\\n]+\\s*", " | ");
+        String line = s.strip().replaceAll("\\s*[\\r\\n]+\\s*", " | ").replaceAll("\\s+", " ");
         return line.length() <= MAX_REASON ? line : line.substring(0, MAX_REASON) + "…";
     }
 

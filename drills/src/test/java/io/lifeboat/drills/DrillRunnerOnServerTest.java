@@ -58,7 +58,7 @@ class DrillRunnerOnServerTest {
     }
 
     private DrillResult run(SandboxProvider provider, io.lifeboat.drills.DrillBackup backup, String runId) {
-        return new DrillRunner(provider, work, Clock.systemUTC()).run(shopQuarterly(), backup, runId);
+        return DrillRunnerTest.show(new DrillRunner(provider, work, Clock.systemUTC()).run(shopQuarterly(), backup, runId));
     }
 
     private static ServerSandboxProvider provider(SandboxGuard guard) {
@@ -130,7 +130,7 @@ class DrillRunnerOnServerTest {
 
         assertEquals(Outcome.ERRORED, r.outcome());
         assertTrue(r.reason().startsWith("could not create the server sandbox: cannot reach sandbox server down"), r.reason());
-        assertTrue(r.reason().contains("Connection refused"), r.reason());
+        assertTrue(r.reason().contains("Connection refused | Is the server running"), r.reason());
     }
 
     private void assertRefused(DrillResult r, String rule) {

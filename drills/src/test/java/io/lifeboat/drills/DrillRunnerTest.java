@@ -76,7 +76,7 @@ class DrillRunnerTest {
 
     @Test
     void aGoodBackupPassesWithStepsTimingsAndASummary() {
-        DrillResult r = runner.run(shopQuarterly(), DumpFixtures.goodBackup(now.minus(Duration.ofHours(2))));
+        DrillResult r = show(runner.run(shopQuarterly(), DumpFixtures.goodBackup(now.minus(Duration.ofHours(2)))));
 
         assertEquals(Outcome.PASSED, r.outcome(), r.reason());
         assertTrue(r.reason().matches("restored 6 tables, 4,261 rows in [0-9.]+ (s|ms); 6 checks passed"), r.reason());
@@ -101,7 +101,7 @@ class DrillRunnerTest {
 
     @Test
     void aTruncatedDumpFailsTheRestore() {
-        DrillResult r = runner.run(shopQuarterly(), DumpFixtures.truncatedBackup(now));
+        DrillResult r = show(runner.run(shopQuarterly(), DumpFixtures.truncatedBackup(now)));
 
         assertEquals(Outcome.FAILED, r.outcome());
         assertTrue(r.reason().startsWith("restore failed: pg_restore exited with status 1: pg_restore: error:"), r.reason());
@@ -115,7 +115,7 @@ class DrillRunnerTest {
 
     @Test
     void aBackupMissingATableFailsTheCheckThatNeedsIt() {
-        DrillResult r = runner.run(shopQuarterly(), DumpFixtures.missingOrdersTableBackup(now));
+        DrillResult r = show(runner.run(shopQuarterly(), DumpFixtures.missingOrdersTableBackup(now)));
 
         assertEquals(Outcome.FAILED, r.outcome());
         assertTrue(r.reason().startsWith("check \"orders present\": query failed: ERROR: relation \"orders\" does not exist"),
@@ -126,7 +126,7 @@ class DrillRunnerTest {
 
     @Test
     void rowCountsThatDisagreeWithTheManifestFailNamingTheWorstTables() {
-        DrillResult r = runner.run(shopQuarterly(), DumpFixtures.rowCountsDisagreeBackup(now));
+        DrillResult r = show(runner.run(shopQuarterly(), DumpFixtures.rowCountsDisagreeBackup(now)));
 
         assertEquals(Outcome.FAILED, r.outcome());
         assertEquals("row counts differ from the manifest in 2 of 6 tables: public.orders has 1,000 rows, manifest 1,200"
@@ -150,7 +150,7 @@ class DrillRunnerTest {
     @Test
     void aStaleBackupThatAlsoFailsToRestoreNamesTheRestoreAndStillReportsRpo() {
         FixtureBackup staleAndTruncated = DumpFixtures.truncatedBackup(now.minus(Duration.ofHours(40)));
-        DrillResult r = runner.run(shopQuarterly(), staleAndTruncated);
+        DrillResult r = show(runner.run(shopQuarterly(), staleAndTruncated));
 
         assertEquals(Outcome.FAILED, r.outcome());
         assertTrue(r.reason().startsWith("restore failed:") && r.reason().endsWith("(and 1 more problem)"), r.reason());
@@ -160,8 +160,8 @@ class DrillRunnerTest {
 
     @Test
     void aCheckWithTheWrongValueFailsNamingTheCheck() {
-        DrillResult r = runner.run(shopQuarterly(new SqlCheck("exactly 999 orders", "SELECT count(*) FROM orders",
-                Expectation.parse("= 999"), TIMEOUT)), DumpFixtures.goodBackup(now));
+        DrillResult r = show(runner.run(shopQuarterly(new SqlCheck("exactly 999 orders", "SELECT count(*) FROM orders",
+                Expectation.parse("= 999"), TIMEOUT)), DumpFixtures.goodBackup(now)));
 
         assertEquals(Outcome.FAILED, r.outcome());
         assertEquals("check \"exactly 999 orders\": expected = 999, got 1000", r.reason());
@@ -171,7 +171,7 @@ class DrillRunnerTest {
     @Test
     void aRestoreOverItsRtoBudgetFails() {
         DrillSpec spec = new DrillSpec("shop-quarterly", List.of(), Optional.empty(), Optional.of(Duration.ofMillis(1)), 0.0);
-        DrillResult r = runner.run(spec, DumpFixtures.goodBackup(now));
+        DrillResult r = show(runner.run(spec, DumpFixtures.goodBackup(now)));
 
         assertEquals(Outcome.FAILED, r.outcome());
         assertTrue(r.reason().matches("restore took [0-9.]+ (s|ms), max_restore_time is 1 ms"), r.reason());
@@ -179,7 +179,7 @@ class DrillRunnerTest {
 
     @Test
     void aCanaryTheDumpLacksFails() {
-        DrillResult r = runner.run(shopQuarterly(), DumpFixtures.canaryNotInDumpBackup(now));
+        DrillResult r = show(runner.run(shopQuarterly(), DumpFixtures.canaryNotInDumpBackup(now)));
 
         assertEquals(Outcome.FAILED, r.outcome());
         assertEquals("canary row canary-0000deadbeef written at 2025-02-01T03:00:00Z is missing: this backup does not"
@@ -188,7 +188,7 @@ class DrillRunnerTest {
 
     @Test
     void aChecksumMismatchFailsBeforeAnySandboxIsMade() {
-        DrillResult r = runner.run(shopQuarterly(), DumpFixtures.checksumMismatchBackup(now));
+        DrillResult r = show(runner.run(shopQuarterly(), DumpFixtures.checksumMismatchBackup(now)));
 
         assertEquals(Outcome.FAILED, r.outcome());
         assertEquals("checksum mismatch: manifest says 3f2a…, object is 9b1c…", r.reason());
@@ -200,7 +200,7 @@ class DrillRunnerTest {
 
     @Test
     void anUnreachableBucketErrors() {
-        DrillResult r = runner.run(shopQuarterly(), DumpFixtures.bucketUnreachableBackup(now));
+        DrillResult r = show(runner.run(shopQuarterly(), DumpFixtures.bucketUnreachableBackup(now)));
 
         assertEquals(Outcome.ERRORED, r.outcome());
         assertTrue(r.reason().startsWith("could not read backup ") && r.reason().endsWith(": s3://lifeboat-vault/shop/:"
@@ -209,7 +209,7 @@ class DrillRunnerTest {
 
     @Test
     void aStaleBackupInAnUnreachableBucketFailsOnRpo() {
-        DrillResult r = runner.run(shopQuarterly(), DumpFixtures.bucketUnreachableBackup(now.minus(Duration.ofDays(3))));
+        DrillResult r = show(runner.run(shopQuarterly(), DumpFixtures.bucketUnreachableBackup(now.minus(Duration.ofDays(3)))));
 
         assertEquals(Outcome.FAILED, r.outcome(), "FAILED beats ERRORED: a real defect is never hidden");
         assertTrue(r.reason().startsWith("backup is 72h"), r.reason());
@@ -227,8 +227,8 @@ class DrillRunnerTest {
 
     @Test
     void aCheckThatTimesOutErrors() {
-        DrillResult r = runner.run(shopQuarterly(new SqlCheck("slow", "SELECT pg_sleep(30)", Expectation.parse("true"),
-                Duration.ofMillis(500))), DumpFixtures.goodBackup(now));
+        DrillResult r = show(runner.run(shopQuarterly(new SqlCheck("slow", "SELECT pg_sleep(30)", Expectation.parse("true"),
+                Duration.ofMillis(500))), DumpFixtures.goodBackup(now)));
 
         assertEquals(Outcome.ERRORED, r.outcome());
         assertEquals("check \"slow\": did not answer within 500 ms", r.reason());
@@ -237,10 +237,10 @@ class DrillRunnerTest {
 
     @Test
     void aFailedCheckOutranksAnEarlierErroredOne() {
-        DrillResult r = runner.run(shopQuarterly(
+        DrillResult r = show(runner.run(shopQuarterly(
                 new SqlCheck("slow", "SELECT pg_sleep(30)", Expectation.parse("true"), Duration.ofMillis(300)),
                 new SqlCheck("no refunds", "SELECT count(*) FROM orders WHERE status = 'refunded'", Expectation.parse("= 0"),
-                        TIMEOUT)), DumpFixtures.goodBackup(now));
+                        TIMEOUT)), DumpFixtures.goodBackup(now)));
 
         assertEquals(Outcome.FAILED, r.outcome());
         assertEquals("check \"no refunds\": expected = 0, got 100 (and 1 more problem)", r.reason());
@@ -259,7 +259,7 @@ class DrillRunnerTest {
                 throw new IllegalStateException("bug in a check");
             }
         };
-        DrillResult r = runner.run(shopQuarterly(broken), DumpFixtures.goodBackup(now));
+        DrillResult r = show(runner.run(shopQuarterly(broken), DumpFixtures.goodBackup(now)));
 
         assertEquals(Outcome.ERRORED, r.outcome());
         assertEquals("check \"broken\": the check stopped unexpectedly: bug in a check", r.reason());
@@ -270,7 +270,7 @@ class DrillRunnerTest {
         FixtureBackup buggy = DumpFixtures.goodBackup(now).withMaterializer((file, steps) -> {
             throw new NullPointerException("a bug in the orchestrator");
         });
-        DrillResult r = runner.run(shopQuarterly(), buggy);
+        DrillResult r = show(runner.run(shopQuarterly(), buggy));
 
         assertEquals(Outcome.ERRORED, r.outcome());
         assertTrue(r.reason().endsWith("a bug in the orchestrator"), r.reason());
@@ -278,7 +278,7 @@ class DrillRunnerTest {
 
     @Test
     void theSandboxWarningsReachTheResult() {
-        DrillResult r = runner.run(shopQuarterly(), DumpFixtures.goodBackup(now).withServerVersion("99.0"));
+        DrillResult r = show(runner.run(shopQuarterly(), DumpFixtures.goodBackup(now).withServerVersion("99.0")));
 
         assertEquals(Outcome.PASSED, r.outcome(), r.reason());
         assertEquals(1, r.warnings().size(), r.warnings().toString());
@@ -308,7 +308,7 @@ class DrillRunnerTest {
                 return new CheckResult(name(), Outcome.PASSED, "looked", Optional.empty(), Duration.ZERO);
             }
         };
-        DrillResult r = runner.run(shopQuarterly(look), DumpFixtures.goodBackup(now));
+        DrillResult r = show(runner.run(shopQuarterly(look), DumpFixtures.goodBackup(now)));
 
         assertEquals(Outcome.PASSED, r.outcome(), r.reason());
         assertEquals("rwx------ 0", seen.get(), "a 0700 work dir, already empty when checks run");
@@ -316,11 +316,17 @@ class DrillRunnerTest {
 
     @Test
     void aRunIdGivenByTheCallerIsKept() {
-        DrillResult r = runner.run(shopQuarterly(), DumpFixtures.goodBackup(now), "catalog-42");
+        DrillResult r = show(runner.run(shopQuarterly(), DumpFixtures.goodBackup(now), "catalog-42"));
         assertEquals("catalog-42", r.runId());
         DrillResult generated = runner.run(new DrillSpec("x", List.of(), Optional.empty(), Optional.empty(), 0),
                 DumpFixtures.goodBackup(now));
         assertTrue(generated.runId().matches("\\d{8}T\\d{6}-[0-9a-f]{6}"), generated.runId());
+    }
+
+    /** Prints what a person would read, so the test log documents every reason. */
+    static DrillResult show(DrillResult r) {
+        System.out.printf("%-8s %s%n", r.outcome(), r.reason());
+        return r;
     }
 
     static StepResult step(DrillResult r, String name) {

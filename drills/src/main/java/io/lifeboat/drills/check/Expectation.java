@@ -57,6 +57,10 @@ public sealed interface Expectation {
                     if (rest.isEmpty()) {
                         throw invalid(text, "nothing after \"=\"");
                     }
+                    if (rest.startsWith("=") || rest.startsWith(">") || rest.startsWith("<")) {
+                        // "== 3" or "=> 3" is a typo far more often than a wish to compare with the text "= 3"
+                        throw invalid(text, "one operator only: write \"= value\", \">= N\" or \"<= N\"");
+                    }
                     return new EqualTo(rest);
                 }
                 return new Comparison(op, number(rest, text));

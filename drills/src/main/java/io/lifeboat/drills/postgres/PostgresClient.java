@@ -113,7 +113,7 @@ final class PostgresClient {
         AtomicReference<List<Optional<String>>> first = new AtomicReference<>();
         long[] rows = {0};
         // SHOW_ALL_RESULTS=off: of "SET ...; SELECT ..." only the last result counts, as in psql < 15
-        List<String> args = List.of("--csv", "-t", "-P", "null=" + nullMarker, "-v", "SHOW_ALL_RESULTS=off", "-c", sql);
+        List<String> args = List.of("--csv", "-t", "-P", "null=" + nullMarker, "-v", "SHOW_ALL_RESULTS=off", "-c", asSql(sql));
         runPsql(database, args, Optional.empty(), timeout, stdout ->
                 rows[0] = CsvRows.read(reader(stdout), nullMarker, record -> first.compareAndSet(null, record)));
         List<Optional<String>> columns = first.get() == null ? List.of() : first.get().stream()
@@ -123,7 +123,16 @@ final class PostgresClient {
 
     /** Runs statements whose output does not matter (CREATE DATABASE, DROP DATABASE). */
     void execute(String database, String sql, Duration timeout) throws QueryFailedException {
-        runPsql(database, List.of("-c", sql), Optional.empty(), timeout, in -> in.transferTo(OutputStream.nullOutputStream()));
+        runPsql(database, List.of("-c", asSql(sql)), Optional.empty(), timeout, in -> in.transferTo(OutputStream.nullOutputStream()));
+    }
+
+    /**
+     * psql runs a {@code -c} argument that starts with a backslash as a meta-command ({@code \!}
+     * would run a shell, as root); after a leading space it is SQL for the server, which ignores
+     * the space.
+     */
+    static String asSql(String sql) {
+        return " " + sql;
     }
 
     /** {@code schema.table → rows} for every plain table. */
@@ -176,6 +185,10 @@ final class PostgresClient {
                     "--dbname=" + conninfo(database, pass.path(), Optional.empty()), dumpFile.toString()));
             f = run(command, Optional.empty(), limit, in -> in.transferTo(OutputStream.nullOutputStream()));
         }
+        if (Thread.currentThread().isInterrupted()) {
+            // the drill is being stopped (shutdown): that says nothing of the backup
+            throw new IllegalStateException("interrupted while pg_restore was running");
+        }
         if (f.stopped()) {
             throw new RestoreFailedException("pg_restore did not finish within " + Durations.describe(limit)
                     + " and was stopped" + tail(f.outcome()));
@@ -196,6 +209,9 @@ final class PostgresClient {
             f = run(command, stdin, timeout.plus(CLIENT_GRACE), reader);
         } catch (PrivateFiles.UnsafeFileException e) {
             throw new QueryFailedException(e.getMessage(), QueryFailedException.Reason.UNAVAILABLE);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new QueryFailedException("interrupted while psql was running", QueryFailedException.Reason.UNAVAILABLE);
         }
         if (f.stopped()) {
             throw new QueryFailedException("no answer within " + Durations.describe(timeout) + " (psql was stopped)",

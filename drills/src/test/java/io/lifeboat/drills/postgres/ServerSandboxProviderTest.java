@@ -117,4 +117,41 @@ class ServerSandboxProviderTest extends SandboxProviderContract {
         SandboxUnavailableException e = assertThrows(SandboxUnavailableException.class, () -> p.create(request()));
         assertTrue(e.getMessage().contains("password authentication failed"), e.getMessage());
     }
+
+    /** While a query runs, its psql is inspected through /proc: the password is in neither argv nor environment. */
+    @Test
+    void thePasswordTravelsInATemporaryPassfileOnly() throws Exception {
+        String password = ServerSandboxes.password(server);
+        try (Sandbox sandbox = provider().create(request())) {
+            java.util.concurrent.CompletableFuture<Void> slow = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    sandbox.query("SELECT pg_sleep(3)", Duration.ofSeconds(30));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            ProcessHandle psql = null;
+            for (int i = 0; i < 100 && psql == null; i++) {
+                psql = ProcessHandle.allProcesses()
+                        .filter(p -> p.info().command().map(c -> c.endsWith("/psql")).orElse(false))
+                        .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains("pg_sleep(3)")).orElse(false))
+                        .findFirst().orElse(null);
+                Thread.sleep(50);
+            }
+            assertTrue(psql != null, "psql of the slow query not found");
+            String argv = Files.readString(Path.of("/proc", Long.toString(psql.pid()), "cmdline")).replace('\0', ' ');
+            String environ = Files.readString(Path.of("/proc", Long.toString(psql.pid()), "environ")).replace('\0', ' ');
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("passfile='([^']+)'").matcher(argv);
+            assertTrue(m.find(), argv);
+            Path passfile = Path.of(m.group(1));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(passfile)));
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(passfile.getParent())));
+            slow.get();
+
+            assertTrue(!argv.contains(password), "password in argv: " + argv);
+            assertTrue(!environ.contains(password), "password in the environment");
+            assertTrue(!environ.contains("AWS_SECRET_ACCESS_KEY"), "lifeboat's own secrets do not reach psql");
+            assertTrue(!Files.exists(passfile.getParent()), "the passfile is removed when psql ends");
+        }
+    }
 }

@@ -118,6 +118,16 @@ public abstract class SandboxProviderContract {
     }
 
     @Test
+    void aQueryIsSqlNeverAClientCommand() throws Exception {
+        try (Sandbox sandbox = provider().create(request())) {
+            QueryFailedException e = assertThrows(QueryFailedException.class,
+                    () -> sandbox.query("\\! echo this must not run in a shell", Duration.ofSeconds(10)));
+            assertEquals(QueryFailedException.Reason.REJECTED, e.reason());
+            assertTrue(e.getMessage().startsWith("ERROR: syntax error"), e.getMessage());
+        }
+    }
+
+    @Test
     void aTruncatedDumpFailsWithPgRestoresMessage() throws Exception {
         try (Sandbox sandbox = provider().create(request())) {
             RestoreFailedException e = assertThrows(RestoreFailedException.class,
