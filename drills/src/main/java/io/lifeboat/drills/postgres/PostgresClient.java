@@ -1,0 +1,388 @@
+package io.lifeboat.drills.postgres;
+
+import io.lifeboat.drills.Durations;
+import io.lifeboat.drills.process.ChildProcess;
+import io.lifeboat.drills.process.PrivateFiles;
+import io.lifeboat.drills.process.ProcessOutcome;
+import io.lifeboat.drills.sandbox.QueryFailedException;
+import io.lifeboat.drills.sandbox.QueryResult;
+import io.lifeboat.drills.sandbox.RestoreFailedException;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code psql} and {@code pg_restore} against one PostgreSQL server, as both PostgreSQL
+ * sandboxes use them.
+ *
+ * <ul>
+ *   <li>Connection parameters go in one libpq connection string in argv ({@code -d}); it holds
+ *       the path of a passfile, never a password. The passfile is written per command into a
+ *       0700 directory ({@link PrivateFiles#writeTemporary}) and removed when the command ends,
+ *       so a password is on disk only while a client that needs it runs.</li>
+ *   <li>The SQL of a query goes in {@code -c}, which psql sends to the server as it is: no psql
+ *       meta-commands ({@code \!} would run a shell) and no {@code :variable} interpolation.</li>
+ *   <li>Results are read as CSV with a random NULL marker (psql prints NULL and '' alike
+ *       otherwise), streamed, so a query returning many rows costs no memory.</li>
+ *   <li>Every command has a deadline: {@code statement_timeout} inside the server, and the client
+ *       is killed a little after it in any case (a server that stops answering, a hung connect).</li>
+ *   <li>Errors are read with {@code VERBOSITY=verbose} so that the SQLSTATE tells a query the
+ *       database rejected (the data is wrong) from one it could not answer.</li>
+ * </ul>
+ */
+final class PostgresClient {
+
+    /** Where a server is and how to log in. */
+    record Endpoint(String host, int port, String user, String sslmode, Optional<Path> passwordFile) {
+        Endpoint {
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(sslmode, "sslmode");
+            Objects.requireNonNull(passwordFile, "passwordFile");
+        }
+    }
+
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** How long after its deadline a client is killed: connecting and starting take time too. */
+    private static final Duration CLIENT_GRACE = CONNECT_TIMEOUT.plusSeconds(5);
+    /** Output is UTF-8 whatever the database's encoding: the server converts. */
+    private static final Map<String, String> CLIENT_ENV = Map.of("PGCLIENTENCODING", "UTF8");
+    /** A server error in verbose form: {@code ERROR:  42P01: relation "x" does not exist}. */
+    private static final Pattern SERVER_ERROR = Pattern.compile("^(\\p{Lu}+):\\s+([0-9A-Z]{5}): (.*)$", Pattern.MULTILINE);
+    private static final Pattern VERSION_MAJOR = Pattern.compile("^\\s*(\\d+)(?:\\.(\\d+))?");
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "lifeboat-client-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * Row counts of the plain tables, the way the orchestrator counts them into the manifest
+     * (relkind 'r', ONLY, "schema.table"), one {@code count(*)} statement per table through
+     * psql's {@code \gexec}, so that a huge table gets the statement timeout to itself rather
+     * than one statement for all.
+     */
+    private static final String ROW_COUNTS_SCRIPT = """
+            SELECT format('SELECT %L, count(*) FROM ONLY %I.%I', n.nspname || '.' || c.relname, n.nspname, c.relname)
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+              AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
+            ORDER BY n.nspname, c.relname
+            \\gexec
+            """;
+
+    private final PostgresInstallation tools;
+    private final Endpoint endpoint;
+
+    PostgresClient(PostgresInstallation tools, Endpoint endpoint) {
+        this.tools = Objects.requireNonNull(tools, "tools");
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+    }
+
+    PostgresInstallation tools() {
+        return tools;
+    }
+
+    /** The first row of {@code sql}'s (last statement's) result and the number of rows. */
+    QueryResult query(String database, String sql, Duration timeout) throws QueryFailedException {
+        String nullMarker = "lifeboat-null-" + HexFormat.of().formatHex(randomBytes(12));
+        AtomicReference<List<Optional<String>>> first = new AtomicReference<>();
+        long[] rows = {0};
+        // SHOW_ALL_RESULTS=off: of "SET ...; SELECT ..." only the last result counts, as in psql < 15
+        List<String> args = List.of("--csv", "-t", "-P", "null=" + nullMarker, "-v", "SHOW_ALL_RESULTS=off", "-c", asSql(sql));
+        runPsql(database, args, Optional.empty(), timeout, stdout ->
+                rows[0] = CsvRows.read(reader(stdout), nullMarker, record -> first.compareAndSet(null, record)));
+        List<Optional<String>> columns = first.get() == null ? List.of() : first.get().stream()
+                .map(v -> v.map(PostgresClient::normalizeBoolean)).toList();
+        return new QueryResult(columns, rows[0]);
+    }
+
+    /** Runs statements whose output does not matter (CREATE DATABASE, DROP DATABASE). */
+    void execute(String database, String sql, Duration timeout) throws QueryFailedException {
+        runPsql(database, List.of("-c", asSql(sql)), Optional.empty(), timeout, in -> in.transferTo(OutputStream.nullOutputStream()));
+    }
+
+    /**
+     * psql runs a {@code -c} argument that starts with a backslash as a meta-command ({@code \!}
+     * would run a shell, as root); after a leading space it is SQL for the server, which ignores
+     * the space.
+     */
+    static String asSql(String sql) {
+        return " " + sql;
+    }
+
+    /** {@code schema.table → rows} for every plain table. */
+    Map<String, Long> rowCounts(String database, Duration timeout) throws QueryFailedException {
+        String nullMarker = "lifeboat-null-" + HexFormat.of().formatHex(randomBytes(12));
+        Map<String, Long> counts = new LinkedHashMap<>();
+        List<String> bad = new ArrayList<>();
+        runPsql(database, List.of("--csv", "-t", "-P", "null=" + nullMarker, "-f", "-"), Optional.of(ROW_COUNTS_SCRIPT),
+                timeout, stdout -> CsvRows.read(reader(stdout), nullMarker, record -> {
+                    if (record.size() == 2 && record.get(0).isPresent() && record.get(1).isPresent()) {
+                        try {
+                            counts.put(record.get(0).get(), Long.parseLong(record.get(1).get()));
+                            return;
+                        } catch (NumberFormatException e) {
+                            // reported below
+                        }
+                    }
+                    bad.add(record.toString());
+                }));
+        if (!bad.isEmpty()) {
+            throw new QueryFailedException("unexpected output while counting rows: " + bad.get(0),
+                    QueryFailedException.Reason.UNAVAILABLE);
+        }
+        return counts;
+    }
+
+    /** The server's {@code server_version_num}. */
+    int serverVersionNum(String database) throws QueryFailedException {
+        String v = query(database, "SHOW server_version_num", CONNECT_TIMEOUT).value().orElse("");
+        try {
+            return Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new QueryFailedException("the server reported server_version_num '" + v + "'",
+                    QueryFailedException.Reason.UNAVAILABLE);
+        }
+    }
+
+    /**
+     * {@code pg_restore} of a custom-format archive into {@code database}, in parallel: the file
+     * is seekable, so {@code -j} works even for an archive written to a pipe (no data offsets:
+     * each worker then finds its table's data by reading past the others).
+     *
+     * @throws RestoreFailedException with pg_restore's own message
+     */
+    void restore(String database, Path dumpFile, int jobs, Duration limit) throws RestoreFailedException {
+        Finished f;
+        try (PassFile pass = passFile()) {
+            List<String> command = new ArrayList<>(List.of(tools.tool("pg_restore").toString(), "--no-password",
+                    "--no-owner", "--no-privileges", "--exit-on-error", "--jobs=" + jobs,
+                    "--dbname=" + conninfo(database, pass.path(), Optional.empty()), dumpFile.toString()));
+            f = run(command, Optional.empty(), limit, in -> in.transferTo(OutputStream.nullOutputStream()));
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            // the drill is being stopped (shutdown): that says nothing of the backup
+            throw new IllegalStateException("interrupted while pg_restore was running");
+        }
+        if (f.stopped()) {
+            throw new RestoreFailedException("pg_restore did not finish within " + Durations.describe(limit)
+                    + " and was stopped" + tail(f.outcome()));
+        }
+        if (!f.outcome().succeeded()) {
+            throw new RestoreFailedException(f.outcome().describe());
+        }
+    }
+
+    private void runPsql(String database, List<String> args, Optional<String> stdin, Duration timeout,
+                         StdoutReader reader) throws QueryFailedException {
+        Finished f;
+        try (PassFile pass = passFile()) {
+            List<String> command = new ArrayList<>(List.of(tools.tool("psql").toString(), "-X", "-q", "--no-password",
+                    "-v", "ON_ERROR_STOP=1", "-v", "VERBOSITY=verbose",
+                    "-d", conninfo(database, pass.path(), Optional.of(timeout))));
+            command.addAll(args);
+            f = run(command, stdin, timeout.plus(CLIENT_GRACE), reader);
+        } catch (PrivateFiles.UnsafeFileException e) {
+            throw new QueryFailedException(e.getMessage(), QueryFailedException.Reason.UNAVAILABLE);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new QueryFailedException("interrupted while psql was running", QueryFailedException.Reason.UNAVAILABLE);
+        }
+        if (f.stopped()) {
+            throw new QueryFailedException("no answer within " + Durations.describe(timeout) + " (psql was stopped)",
+                    QueryFailedException.Reason.TIMED_OUT);
+        }
+        if (!f.outcome().succeeded()) {
+            throw classify(f.outcome());
+        }
+        if (f.readFailure() != null) {
+            throw new QueryFailedException("could not read psql's output: " + f.readFailure().getMessage(),
+                    QueryFailedException.Reason.UNAVAILABLE);
+        }
+    }
+
+    /**
+     * A failed psql as a {@link QueryFailedException}: the server's message when it sent one,
+     * with a reason from its SQLSTATE class (08 connection, 53 resources, 57 operator
+     * intervention, 58 system: the database could not answer; 57014 is the statement timeout);
+     * otherwise psql's own complaint (could not connect).
+     */
+    static QueryFailedException classify(ProcessOutcome outcome) {
+        Matcher m = SERVER_ERROR.matcher(outcome.stderrTail());
+        if (m.find()) {
+            String sqlState = m.group(2);
+            String message = m.group(1) + ": " + m.group(3).strip();
+            QueryFailedException.Reason reason;
+            if (sqlState.equals("57014")) {
+                reason = QueryFailedException.Reason.TIMED_OUT;
+            } else if (sqlState.startsWith("08") || sqlState.startsWith("53") || sqlState.startsWith("57")
+                    || sqlState.startsWith("58")) {
+                reason = QueryFailedException.Reason.UNAVAILABLE;
+            } else {
+                reason = QueryFailedException.Reason.REJECTED;
+            }
+            return new QueryFailedException(message, reason);
+        }
+        return new QueryFailedException(outcome.describe(), QueryFailedException.Reason.UNAVAILABLE);
+    }
+
+    /**
+     * The connection string. Values are quoted as libpq wants ({@code '…'} with {@code \} escaping
+     * {@code '} and {@code \}), so a database name cannot smuggle in other parameters.
+     */
+    String conninfo(String database, Optional<Path> passfile, Optional<Duration> statementTimeout) {
+        StringBuilder s = new StringBuilder()
+                .append("host=").append(quote(endpoint.host()))
+                .append(" port=").append(endpoint.port())
+                .append(" user=").append(quote(endpoint.user()))
+                .append(" dbname=").append(quote(database))
+                .append(" sslmode=").append(quote(endpoint.sslmode()))
+                .append(" connect_timeout=").append(CONNECT_TIMEOUT.toSeconds())
+                .append(" application_name=lifeboat-drill");
+        passfile.ifPresent(p -> s.append(" passfile=").append(quote(p.toString())));
+        statementTimeout.ifPresent(t -> s.append(" options=").append(quote("-c statement_timeout="
+                + Math.max(1, t.toMillis()))));
+        return s.toString();
+    }
+
+    static String quote(String value) {
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    /** The major version in a version string: {@code 15.20} → 15, {@code 16.4 (Debian 16.4-1)} → 16, {@code 9.6.24} → 9. */
+    static OptionalInt majorOf(String version) {
+        if (version == null) {
+            return OptionalInt.empty();
+        }
+        Matcher m = VERSION_MAJOR.matcher(version);
+        if (!m.find()) {
+            return OptionalInt.empty();
+        }
+        int major = Integer.parseInt(m.group(1));
+        // before 10 the major had two parts; lifeboat counts 9.6 as 9, like PostgresInstallations.majorOf
+        return major < 6 || major > 99 ? OptionalInt.empty() : OptionalInt.of(major);
+    }
+
+    /** psql prints booleans as t/f; checks and people read true/false. */
+    private static String normalizeBoolean(String v) {
+        return switch (v) {
+            case "t" -> "true";
+            case "f" -> "false";
+            default -> v;
+        };
+    }
+
+    private PassFile passFile() {
+        if (endpoint.passwordFile().isEmpty()) {
+            return new PassFile(null);
+        }
+        String password = PrivateFiles.readFirstLine(endpoint.passwordFile().get(),
+                "password file for " + endpoint.user() + "@" + endpoint.host() + ":" + endpoint.port());
+        // a file of its own, so any host, port, database and user may use the one line
+        return new PassFile(PrivateFiles.writeTemporary("pgpass", "*:*:*:*:" + pgpassEscape(password) + "\n"));
+    }
+
+    private static String pgpassEscape(String value) {
+        return value.replace("\\", "\\\\").replace(":", "\\:");
+    }
+
+    /** A temporary passfile, or none. */
+    private record PassFile(PrivateFiles.TemporarySecret secret) implements AutoCloseable {
+        Optional<Path> path() {
+            return secret == null ? Optional.empty() : Optional.of(secret.file());
+        }
+
+        @Override
+        public void close() {
+            if (secret != null) {
+                secret.close();
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface StdoutReader {
+        void read(InputStream stdout) throws IOException;
+    }
+
+    private record Finished(ProcessOutcome outcome, boolean stopped, IOException readFailure) {
+    }
+
+    /**
+     * Runs a client to its end or its deadline. stdout is handed to {@code reader} and then
+     * drained, so the child never blocks on a full pipe; the exit status is read afterwards.
+     */
+    private static Finished run(List<String> command, Optional<String> stdin, Duration limit, StdoutReader reader) {
+        try (ChildProcess child = ChildProcess.start(command, CLIENT_ENV, Optional.empty(), Optional.empty())) {
+            AtomicBoolean stopped = new AtomicBoolean();
+            ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
+                stopped.set(true);
+                child.kill();
+            }, limit.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                try (OutputStream in = child.stdin()) {
+                    if (stdin.isPresent()) {
+                        // small scripts only: they fit the pipe's buffer whether or not psql reads yet
+                        in.write(stdin.get().getBytes(StandardCharsets.UTF_8));
+                    }
+                } catch (IOException ignored) {
+                    // the client exited early; its status says why
+                }
+                IOException readFailure = null;
+                try {
+                    reader.read(child.stdout());
+                } catch (IOException e) {
+                    readFailure = e;
+                }
+                try {
+                    child.stdout().transferTo(OutputStream.nullOutputStream());
+                } catch (IOException ignored) {
+                    // killed: nothing more to read
+                }
+                ProcessOutcome outcome = child.waitFor(CLIENT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                return new Finished(outcome, stopped.get(), readFailure);
+            } finally {
+                watchdog.cancel(false);
+            }
+        }
+    }
+
+    private static BufferedReader reader(InputStream in) {
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024);
+    }
+
+    private static String tail(ProcessOutcome outcome) {
+        return outcome.stderrTail().isBlank() ? "" : ": " + outcome.describe();
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+}

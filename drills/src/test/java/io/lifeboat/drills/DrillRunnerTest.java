@@ -1,0 +1,347 @@
+package io.lifeboat.drills;
+
+import io.lifeboat.drills.check.Check;
+import io.lifeboat.drills.check.CheckResult;
+import io.lifeboat.drills.check.Expectation;
+import io.lifeboat.drills.check.SqlCheck;
+import io.lifeboat.drills.postgres.EphemeralPostgresSandboxProvider;
+import io.lifeboat.drills.postgres.PostgresInstallations;
+import io.lifeboat.drills.sandbox.SandboxProvider;
+import io.lifeboat.drills.testing.DumpFixtures;
+import io.lifeboat.drills.testing.FixtureBackup;
+import io.lifeboat.drills.testing.TestClusters;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Drills in ephemeral sandboxes over the real fixtures: one test per way a drill can end. After
+ * every test, whatever the outcome, no cluster and no work directory may be left.
+ */
+class DrillRunnerTest {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path tmp;
+    Path clusters;
+    Path work;
+    DrillRunner runner;
+    Instant now;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        // a JUnit @TempDir is 0700: the postgres user must be able to pass through to its clusters
+        clusters = TestClusters.openForServer(Files.createDirectory(TestClusters.openForServer(tmp).resolve("clusters")));
+        work = tmp.resolve("work");
+        runner = new DrillRunner(new EphemeralPostgresSandboxProvider(PostgresInstallations.discover(), clusters), work,
+                Clock.systemUTC());
+        now = Instant.now();
+    }
+
+    @AfterEach
+    void teardownHappenedOnEveryPath() throws IOException {
+        assertEmpty(clusters, "sandbox clusters");
+        if (Files.exists(work)) {
+            assertEmpty(work, "work directories");
+        }
+    }
+
+    /** The configuration of issue 3's example drill. */
+    static DrillSpec shopQuarterly(Check... extra) {
+        List<Check> checks = new ArrayList<>(List.of(
+                new SqlCheck("orders present", "SELECT count(*) FROM orders", Expectation.parse(">= 1000"), TIMEOUT),
+                new SqlCheck("recent orders", "SELECT max(created_at) > now() - interval '2 days' FROM orders",
+                        Expectation.parse("true"), TIMEOUT)));
+        checks.addAll(List.of(extra));
+        return new DrillSpec("shop-quarterly", checks, Optional.of(Duration.ofHours(26)), Optional.of(Duration.ofMinutes(30)), 0.0);
+    }
+
+    @Test
+    void aGoodBackupPassesWithStepsTimingsAndASummary() {
+        DrillResult r = show(runner.run(shopQuarterly(), DumpFixtures.goodBackup(now.minus(Duration.ofHours(2)))));
+
+        assertEquals(Outcome.PASSED, r.outcome(), r.reason());
+        assertTrue(r.reason().matches("restored 6 tables, 4,261 rows in [0-9.]+ (s|ms); 6 checks passed"), r.reason());
+        assertEquals(List.of("fetch", "sandbox", "restore", "checks", "teardown"),
+                r.steps().stream().map(StepResult::name).toList());
+        assertTrue(r.steps().stream().allMatch(s -> s.status() == Outcome.PASSED), r.steps().toString());
+        assertTrue(r.steps().stream().allMatch(s -> s.duration().toNanos() > 0), r.steps().toString());
+        assertEquals(List.of("backup age (RPO)", "restore time (RTO)", "row counts", "canary", "orders present",
+                "recent orders"), r.checks().stream().map(CheckResult::name).toList());
+        assertTrue(r.checks().stream().allMatch(c -> c.status() == Outcome.PASSED), r.checks().toString());
+        assertEquals(Optional.of("1000"), r.checks().get(4).observed());
+        assertTrue(r.restoreDuration().orElseThrow().toNanos() > 0);
+        assertTrue(r.backupAge().orElseThrow().compareTo(Duration.ofHours(2)) >= 0);
+        assertTrue(r.sandbox().startsWith("ephemeral PostgreSQL"), r.sandbox());
+        assertEquals("shop-quarterly", r.drill());
+        assertTrue(r.backupId().isPresent());
+        assertEquals(List.of(), r.warnings());
+        assertFalse(r.finishedAt().isBefore(r.startedAt()));
+        System.out.printf("drill of good.dump: %s; steps %s%n", r.reason(), r.steps().stream()
+                .map(s -> s.name() + " " + Durations.describe(s.duration())).toList());
+    }
+
+    @Test
+    void aTruncatedDumpFailsTheRestore() {
+        DrillResult r = show(runner.run(shopQuarterly(), DumpFixtures.truncatedBackup(now)));
+
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertTrue(r.reason().startsWith("restore failed: pg_restore exited with status 1: pg_restore: error:"), r.reason());
+        assertFalse(r.reason().contains("\n"));
+        assertEquals(Outcome.FAILED, step(r, "restore").status());
+        assertEquals(Outcome.PASSED, step(r, "teardown").status(), "torn down after the failure too");
+        assertEquals(List.of("backup age (RPO)"), r.checks().stream().map(CheckResult::name).toList(),
+                "only RPO means something without a restored database");
+        assertTrue(r.restoreDuration().isEmpty());
+    }
+
+    @Test
+    void aBackupMissingATableFailsTheCheckThatNeedsIt() {
+        DrillResult r = show(runner.run(shopQuarterly(), DumpFixtures.missingOrdersTableBackup(now)));
+
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertTrue(r.reason().startsWith("check \"orders present\": query failed: ERROR: relation \"orders\" does not exist"),
+                r.reason());
+        assertTrue(r.reason().endsWith("(and 1 more problem)"), "recent orders fails too: " + r.reason());
+        assertEquals(Outcome.PASSED, check(r, "row counts").status(), "its manifest agrees with it");
+    }
+
+    @Test
+    void rowCountsThatDisagreeWithTheManifestFailNamingTheWorstTables() {
+        DrillResult r = show(runner.run(shopQuarterly(), DumpFixtures.rowCountsDisagreeBackup(now)));
+
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertEquals("row counts differ from the manifest in 2 of 6 tables: public.orders has 1,000 rows, manifest 1,200"
+                + " (-16.7%); public.order_items has 3,000 rows, manifest 3,300 (-9.1%)", r.reason());
+    }
+
+    @Test
+    void aStaleBackupFailsRpoEvenThoughItRestores() {
+        Clock fixed = Clock.fixed(now, java.time.ZoneOffset.UTC);
+        DrillRunner atNow = new DrillRunner(new EphemeralPostgresSandboxProvider(PostgresInstallations.discover(), clusters),
+                work, fixed);
+        DrillResult r = atNow.run(shopQuarterly(), DumpFixtures.staleBackup(now));
+
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertEquals("backup is 30h12m old, max_backup_age is 26h", r.reason());
+        assertEquals(Duration.ofHours(30).plusMinutes(12), r.backupAge().orElseThrow());
+        assertEquals(Outcome.PASSED, step(r, "restore").status());
+        assertEquals(1, r.checks().stream().filter(c -> c.status() != Outcome.PASSED).count());
+    }
+
+    @Test
+    void aStaleBackupThatAlsoFailsToRestoreNamesTheRestoreAndStillReportsRpo() {
+        FixtureBackup staleAndTruncated = DumpFixtures.truncatedBackup(now.minus(Duration.ofHours(40)));
+        DrillResult r = show(runner.run(shopQuarterly(), staleAndTruncated));
+
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertTrue(r.reason().startsWith("restore failed:") && r.reason().endsWith("(and 1 more problem)"), r.reason());
+        assertEquals(Outcome.FAILED, check(r, "backup age (RPO)").status());
+        assertTrue(check(r, "backup age (RPO)").reason().startsWith("backup is 40h"));
+    }
+
+    @Test
+    void aCheckWithTheWrongValueFailsNamingTheCheck() {
+        DrillResult r = show(runner.run(shopQuarterly(new SqlCheck("exactly 999 orders", "SELECT count(*) FROM orders",
+                Expectation.parse("= 999"), TIMEOUT)), DumpFixtures.goodBackup(now)));
+
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertEquals("check \"exactly 999 orders\": expected = 999, got 1000", r.reason());
+        assertEquals(Outcome.FAILED, step(r, "checks").status());
+    }
+
+    @Test
+    void aRestoreOverItsRtoBudgetFails() {
+        DrillSpec spec = new DrillSpec("shop-quarterly", List.of(), Optional.empty(), Optional.of(Duration.ofMillis(1)), 0.0);
+        DrillResult r = show(runner.run(spec, DumpFixtures.goodBackup(now)));
+
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertTrue(r.reason().matches("restore took [0-9.]+ (s|ms), max_restore_time is 1 ms"), r.reason());
+    }
+
+    @Test
+    void aCanaryTheDumpLacksFails() {
+        DrillResult r = show(runner.run(shopQuarterly(), DumpFixtures.canaryNotInDumpBackup(now)));
+
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertEquals("canary row canary-0000deadbeef written at 2025-02-01T03:00:00Z is missing: this backup does not"
+                + " hold that moment's data", r.reason());
+    }
+
+    @Test
+    void aChecksumMismatchFailsBeforeAnySandboxIsMade() {
+        DrillResult r = show(runner.run(shopQuarterly(), DumpFixtures.checksumMismatchBackup(now)));
+
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertEquals("checksum mismatch: manifest says 3f2a…, object is 9b1c…", r.reason());
+        assertEquals(List.of("fetch", "verify", "materialize", "checks"), r.steps().stream().map(StepResult::name).toList(),
+                "the backup's own steps, the runner's record of the failure, RPO; no sandbox");
+        assertEquals(List.of("backup age (RPO)"), r.checks().stream().map(CheckResult::name).toList());
+        assertEquals("ephemeral sandbox (not created)", r.sandbox());
+    }
+
+    @Test
+    void anUnreachableBucketErrors() {
+        DrillResult r = show(runner.run(shopQuarterly(), DumpFixtures.bucketUnreachableBackup(now)));
+
+        assertEquals(Outcome.ERRORED, r.outcome());
+        assertTrue(r.reason().startsWith("could not read backup ") && r.reason().endsWith(": s3://lifeboat-vault/shop/:"
+                + " connect timed out"), r.reason());
+    }
+
+    @Test
+    void aStaleBackupInAnUnreachableBucketFailsOnRpo() {
+        DrillResult r = show(runner.run(shopQuarterly(), DumpFixtures.bucketUnreachableBackup(now.minus(Duration.ofDays(3)))));
+
+        assertEquals(Outcome.FAILED, r.outcome(), "FAILED beats ERRORED: a real defect is never hidden");
+        assertTrue(r.reason().startsWith("backup is 72h"), r.reason());
+    }
+
+    @Test
+    void aSandboxThatCannotBeMadeErrors() {
+        SandboxProvider noBinaries = new EphemeralPostgresSandboxProvider(PostgresInstallations.of(List.of()), clusters);
+        DrillResult r = new DrillRunner(noBinaries, work, Clock.systemUTC()).run(shopQuarterly(), DumpFixtures.goodBackup(now));
+
+        assertEquals(Outcome.ERRORED, r.outcome());
+        assertTrue(r.reason().startsWith("could not create the ephemeral sandbox: no PostgreSQL server binaries"), r.reason());
+        assertEquals(Outcome.ERRORED, step(r, "sandbox").status());
+    }
+
+    @Test
+    void aCheckThatTimesOutErrors() {
+        DrillResult r = show(runner.run(shopQuarterly(new SqlCheck("slow", "SELECT pg_sleep(30)", Expectation.parse("true"),
+                Duration.ofMillis(500))), DumpFixtures.goodBackup(now)));
+
+        assertEquals(Outcome.ERRORED, r.outcome());
+        assertEquals("check \"slow\": did not answer within 500 ms", r.reason());
+        assertTrue(check(r, "slow").duration().compareTo(Duration.ofSeconds(5)) < 0);
+    }
+
+    @Test
+    void aFailedCheckOutranksAnEarlierErroredOne() {
+        DrillResult r = show(runner.run(shopQuarterly(
+                new SqlCheck("slow", "SELECT pg_sleep(30)", Expectation.parse("true"), Duration.ofMillis(300)),
+                new SqlCheck("no refunds", "SELECT count(*) FROM orders WHERE status = 'refunded'", Expectation.parse("= 0"),
+                        TIMEOUT)), DumpFixtures.goodBackup(now)));
+
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertEquals("check \"no refunds\": expected = 0, got 100 (and 1 more problem)", r.reason());
+    }
+
+    @Test
+    void aCheckThatThrowsErrorsInsteadOfCrashingTheDrill() {
+        Check broken = new Check() {
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public CheckResult run(io.lifeboat.drills.check.CheckContext context) {
+                throw new IllegalStateException("bug in a check");
+            }
+        };
+        DrillResult r = show(runner.run(shopQuarterly(broken), DumpFixtures.goodBackup(now)));
+
+        assertEquals(Outcome.ERRORED, r.outcome());
+        assertEquals("check \"broken\": the check stopped unexpectedly: bug in a check", r.reason());
+    }
+
+    @Test
+    void aBackupThatThrowsUnexpectedlyErrors() {
+        FixtureBackup buggy = DumpFixtures.goodBackup(now).withMaterializer((file, steps) -> {
+            throw new NullPointerException("a bug in the orchestrator");
+        });
+        DrillResult r = show(runner.run(shopQuarterly(), buggy));
+
+        assertEquals(Outcome.ERRORED, r.outcome());
+        assertTrue(r.reason().endsWith("a bug in the orchestrator"), r.reason());
+    }
+
+    @Test
+    void theSandboxWarningsReachTheResult() {
+        DrillResult r = show(runner.run(shopQuarterly(), DumpFixtures.goodBackup(now).withServerVersion("99.0")));
+
+        assertEquals(Outcome.PASSED, r.outcome(), r.reason());
+        assertEquals(1, r.warnings().size(), r.warnings().toString());
+        assertTrue(r.warnings().get(0).contains("PostgreSQL 99"), r.warnings().get(0));
+    }
+
+    @Test
+    void thePlaintextDumpIsPrivateAndGoneBeforeTheChecksRun() {
+        AtomicReference<String> seen = new AtomicReference<>();
+        Check look = new Check() {
+            @Override
+            public String name() {
+                return "look at the work dir";
+            }
+
+            @Override
+            public CheckResult run(io.lifeboat.drills.check.CheckContext context) {
+                try (Stream<Path> dirs = Files.list(work)) {
+                    Path dir = dirs.findFirst().orElseThrow();
+                    try (Stream<Path> inside = Files.list(dir)) {
+                        seen.set(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))
+                                + " " + inside.count());
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return new CheckResult(name(), Outcome.PASSED, "looked", Optional.empty(), Duration.ZERO);
+            }
+        };
+        DrillResult r = show(runner.run(shopQuarterly(look), DumpFixtures.goodBackup(now)));
+
+        assertEquals(Outcome.PASSED, r.outcome(), r.reason());
+        assertEquals("rwx------ 0", seen.get(), "a 0700 work dir, already empty when checks run");
+    }
+
+    @Test
+    void aRunIdGivenByTheCallerIsKept() {
+        DrillResult r = show(runner.run(shopQuarterly(), DumpFixtures.goodBackup(now), "catalog-42"));
+        assertEquals("catalog-42", r.runId());
+        DrillResult generated = runner.run(new DrillSpec("x", List.of(), Optional.empty(), Optional.empty(), 0),
+                DumpFixtures.goodBackup(now));
+        assertTrue(generated.runId().matches("\\d{8}T\\d{6}-[0-9a-f]{6}"), generated.runId());
+    }
+
+    /** Prints what a person would read, so the test log documents every reason. */
+    static DrillResult show(DrillResult r) {
+        System.out.printf("%-8s %s%n", r.outcome(), r.reason());
+        return r;
+    }
+
+    static StepResult step(DrillResult r, String name) {
+        return r.steps().stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no step " + name + " in " + r.steps()));
+    }
+
+    static CheckResult check(DrillResult r, String name) {
+        return r.checks().stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no check " + name + " in " + r.checks()));
+    }
+
+    static void assertEmpty(Path dir, String what) throws IOException {
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(List.of(), left.toList(), what + " left behind");
+        }
+    }
+}
