@@ -19,4 +19,7 @@ public interface DatabaseEngine {
      * exit code 3 (could not complete).
      */
     DumpSession startDump(SourceConfig source);
+
+    /** Where this engine's backups can be restored for drills. */
+    EngineSandboxes sandboxes();
 }

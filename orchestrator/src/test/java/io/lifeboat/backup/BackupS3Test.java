@@ -198,8 +198,9 @@ class BackupS3Test {
     void sigtermMidUploadAbortsTheMultipartUpload() throws Exception {
         // lifeboat in its own JVM, as cron or systemd runs it; SIGTERM while parts are in flight.
         Path config = config("sha256");
+        Path childTmp = Files.createDirectories(dir.resolve("child-tmp"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.lifeboat.cli.Main",
+                "-Djava.io.tmpdir=" + childTmp, "-cp", System.getProperty("java.class.path"), "io.lifeboat.cli.Main",
                 "--config", config.toString(), "backup", "run", "shop"));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("lifeboat.out").toFile());
@@ -220,6 +221,10 @@ class BackupS3Test {
         assertEquals(0, pendingMultipartUploads(), "the shutdown hook must abort the multipart upload; lifeboat said:\n"
                 + Files.readString(dir.resolve("lifeboat.out")));
         assertEquals(List.of(), storedKeys());
+        try (var left = Files.list(childTmp)) {
+            assertEquals(List.of(), left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("lifeboat-secret-")).toList(),
+                    "the temporary passfile must be removed on SIGTERM too");
+        }
     }
 
     private static boolean pgDumpGone() {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -83,15 +84,38 @@ public final class PrivateFiles {
      * the file's name while it exists.
      */
     public static TemporarySecret writeTemporary(String fileName, String content) {
+        installShutdownCleanup();
         try {
             Path dir = Files.createTempDirectory("lifeboat-secret-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Path file = dir.resolve(fileName);
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            TemporarySecret secret = new TemporarySecret(dir, file);
+            LIVE.add(secret);
             Files.writeString(file, content, StandardCharsets.UTF_8);
-            return new TemporarySecret(dir, file);
+            return secret;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a private temporary file: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Secrets not yet closed. A JVM stopped by SIGTERM (systemd, a cron timeout) runs shutdown
+     * hooks but not the finally blocks of its busy threads: the hook removes these files then.
+     * Only SIGKILL can leave one behind, in a 0700 directory of lifeboat's own user.
+     */
+    private static final Set<TemporarySecret> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.concurrent.atomic.AtomicBoolean HOOKED = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private static void installShutdownCleanup() {
+        if (HOOKED.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(LIVE).forEach(secret -> {
+                try {
+                    secret.close();
+                } catch (RuntimeException ignored) {
+                    // best effort while the JVM goes down
+                }
+            }), "lifeboat-remove-secrets"));
         }
     }
 
@@ -99,6 +123,7 @@ public final class PrivateFiles {
     public record TemporarySecret(Path dir, Path file) implements AutoCloseable {
         @Override
         public void close() {
+            LIVE.remove(this);
             try {
                 Files.deleteIfExists(file);
                 Files.deleteIfExists(dir);

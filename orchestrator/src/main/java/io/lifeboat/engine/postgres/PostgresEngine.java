@@ -11,6 +11,7 @@ import io.lifeboat.drills.process.ChildProcess;
 import io.lifeboat.drills.process.PrivateFiles;
 import io.lifeboat.engine.DatabaseEngine;
 import io.lifeboat.engine.DumpSession;
+import io.lifeboat.engine.EngineSandboxes;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -43,6 +44,11 @@ public final class PostgresEngine implements DatabaseEngine {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public EngineSandboxes sandboxes() {
+        return new PostgresSandboxes(installations);
     }
 
     @Override
