@@ -3,6 +3,9 @@ package io.lifeboat;
 import io.lifeboat.backup.BackupLister;
 import io.lifeboat.backup.BackupPipeline;
 import io.lifeboat.config.ConfigLoader;
+import io.lifeboat.config.ConfigRules;
+import io.lifeboat.drills.check.Expectation;
+import java.util.Optional;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.config.SourceConfig;
 import io.lifeboat.config.TargetConfig;
@@ -38,7 +41,17 @@ public final class Application {
     }
 
     public LifeboatConfig loadConfig(Path file) {
-        return ConfigLoader.load(file, engines.names());
+        return ConfigLoader.load(file, new ConfigRules(engines.names(), Application::expectationProblem));
+    }
+
+    /** The drill library owns the expectation syntax; the loader reports its message with file and line. */
+    private static Optional<String> expectationProblem(String text) {
+        try {
+            Expectation.parse(text);
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     /** The writer's view of a target: backups only ever use this one. */

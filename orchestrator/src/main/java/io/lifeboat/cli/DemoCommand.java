@@ -23,13 +23,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code lifeboat demo}. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run lifeboat's main job on embedded defaults, with no configuration:",
+        description = {"Back up and drill a sample database on embedded defaults, no configuration needed.",
                 "start a private PostgreSQL with a sample shop, back it up through the real pipeline into a",
-                "temporary file:// repository, list it, restore it with the age identity and compare row counts",
-                "with the manifest. Everything it started and wrote is removed afterwards unless --keep is given."},
+                "temporary file:// repository, list it, and run a drill: restore it into an ephemeral sandbox and",
+                "check it. Everything it started and wrote is removed afterwards unless --keep is given."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:backup and restore check succeeded",
-                "1:the restore check failed (row counts differ, checksum mismatch)",
+        exitCodeList = {"0:backup and drill PASSED",
+                "1:the drill FAILED",
                 "2:bad usage",
                 "3:could not complete (PostgreSQL binaries missing, server could not start)"})
 final class DemoCommand implements Callable<Integer> {
@@ -61,25 +61,26 @@ final class DemoCommand implements Callable<Integer> {
                 deleteTree(work); // the demo's own throwaway directory, never a real target
             }
         }
+        DrillCommand.printSummary(spec.commandLine().getErr(), result.drill().result(), result.drill());
         if (format == OutputFormat.json) {
             Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("status", result.restoreMatches() ? "ok" : "failed");
+            doc.put("status", result.passed() ? "ok" : "failed");
             doc.put("backup_id", result.manifest().backupId());
             doc.put("raw_bytes", result.manifest().rawBytes());
             doc.put("stored_bytes", result.manifest().storedBytes());
             doc.put("sha256", result.manifest().sha256());
             doc.put("row_counts", result.manifest().rowCounts());
-            doc.put("mismatches", result.mismatches());
+            doc.put("drill", io.lifeboat.drill.DrillResultJson.toJson(result.drill().result()));
             doc.put("seconds", result.seconds());
             keepDir().ifPresent(d -> doc.put("kept", d));
             spec.commandLine().getOut().println(Json.write(doc));
         } else {
-            spec.commandLine().getOut().printf(Locale.ROOT, "demo %s in %.1f s%s%n", result.restoreMatches() ? "passed" : "FAILED",
+            spec.commandLine().getOut().printf(Locale.ROOT, "demo %s in %.1f s%s%n", result.passed() ? "passed" : "FAILED",
                     result.seconds(), keepDir().map(d -> "; files kept in " + d + " (try: ./lifeboat --config " + d
                             + "/lifeboat.yaml backup list shop)").orElse("; everything it created was removed"));
         }
         spec.commandLine().getOut().flush();
-        return result.restoreMatches() ? ExitCode.OK.code() : ExitCode.FAILED.code();
+        return DrillCommand.exitCode(result.drill().result().outcome());
     }
 
     private java.util.Optional<String> keepDir() {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = LifeboatCommand.VersionProvider.class,
         description = "Backups outside the blast radius, and the drills that prove they restore.",
-        subcommands = {DemoCommand.class, BackupCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, BackupCommand.class, DrillCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",

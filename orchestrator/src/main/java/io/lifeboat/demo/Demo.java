@@ -4,7 +4,6 @@ import io.lifeboat.Application;
 import io.lifeboat.ExitCode;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.backup.BackupEntry;
-import io.lifeboat.backup.BackupReader;
 import io.lifeboat.backup.BackupResult;
 import io.lifeboat.backup.Manifest;
 import io.lifeboat.backup.Progress;
@@ -13,25 +12,20 @@ import io.lifeboat.config.SourceConfig;
 import io.lifeboat.crypto.AgeEncryption;
 import io.lifeboat.drills.postgres.PostgresInstallations;
 import io.lifeboat.drills.postgres.PrivatePostgresCluster;
-import io.lifeboat.drills.process.ChildProcess;
-import io.lifeboat.drills.process.ProcessOutcome;
+import io.lifeboat.drill.DrillService;
+import io.lifeboat.drills.Outcome;
 import io.lifeboat.storage.StorageTarget;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * lifeboat's main job on embedded defaults, with nothing configured: a private PostgreSQL with
@@ -90,57 +84,15 @@ public final class Demo {
             List<BackupEntry> listed;
             try (StorageTarget reader = app.openForReading(config.targetOf(source))) {
                 listed = app.lister(reader).list("shop");
-                step("listed: " + listed.size() + " backup(s), newest " + listed.get(0).id() + " " + listed.get(0).status());
-                Map<String, Long> restored = restore(pg, reader, m, identity);
-                List<String> mismatches = new ArrayList<>();
-                for (Map.Entry<String, Long> e : new TreeMap<>(m.rowCounts()).entrySet()) {
-                    Long got = restored.get(e.getKey());
-                    if (!e.getValue().equals(got)) {
-                        mismatches.add(e.getKey() + ": manifest " + e.getValue() + ", restored " + got);
-                    }
-                }
-                long rows = m.rowCounts().values().stream().mapToLong(Long::longValue).sum();
-                if (mismatches.isEmpty()) {
-                    step("restored into shop_restored: " + m.rowCounts().size() + " tables, " + rows
-                            + " rows, every count matches the manifest");
-                } else {
-                    step("restore MISMATCH: " + String.join("; ", mismatches));
-                }
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                return new DemoResult(mismatches.isEmpty(), m, listed.size(), mismatches, seconds);
             }
+            step("listed: " + listed.size() + " backup(s), newest " + listed.get(0).id() + " " + listed.get(0).status());
+            step("drill shop-demo: restoring the newest backup into an ephemeral sandbox and running its checks");
+            DrillService.DrillRun drill = new DrillService(app).run(config, "shop-demo", Optional.empty());
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            return new DemoResult(drill, m, listed.size(), seconds);
         } catch (IOException e) {
             throw new LifeboatException(ExitCode.INCOMPLETE, "demo: " + e.getMessage(), e);
         }
-    }
-
-    /** Streams the backup into a fresh database through pg_restore and returns its row counts. */
-    private Map<String, Long> restore(PrivatePostgresCluster pg, StorageTarget reader, Manifest m, Path identity)
-            throws IOException {
-        pg.createDatabase("shop_restored");
-        List<String> command = List.of(pg.installation().tool("pg_restore").toString(), "--no-owner", "--exit-on-error",
-                "-h", pg.socketDir().toString(), "-p", Integer.toString(pg.port()), "-U", PrivatePostgresCluster.SUPERUSER,
-                "-d", "shop_restored");
-        try (BackupReader.VerifiedDump dump = BackupReader.open(reader, m, identity);
-             ChildProcess restore = ChildProcess.start(command, Map.of(), Optional.empty(), Optional.empty())) {
-            try (OutputStream in = restore.stdin()) {
-                dump.transferTo(in);
-            }
-            restore.stdout().transferTo(OutputStream.nullOutputStream());
-            ProcessOutcome outcome = restore.waitFor(10, TimeUnit.MINUTES);
-            dump.verify();
-            if (!outcome.succeeded()) {
-                throw new LifeboatException(ExitCode.FAILED, "demo restore failed: " + outcome.describe());
-            }
-        }
-        Map<String, Long> counts = new TreeMap<>();
-        for (String table : m.rowCounts().keySet()) {
-            String[] parts = table.split("\\.", 2);
-            String n = pg.execute("shop_restored", "SELECT count(*) FROM ONLY " + PrivatePostgresCluster.quoteIdentifier(parts[0])
-                    + "." + PrivatePostgresCluster.quoteIdentifier(parts[1]) + ";");
-            counts.put(table, Long.parseLong(n.strip()));
-        }
-        return counts;
     }
 
     private static String config(int port, Path password, Path repository, String recipient, Path identity) {
@@ -156,12 +108,32 @@ public final class Demo {
                     user: postgres
                     password_file: %s
                     target: local
+                    canary: true
                 targets:
                   local:
                     url: file://%s
                 encryption:
                   recipients: [ "%s" ]
                   identity_file: %s
+                drills:
+                  shop-demo:
+                    source: shop
+                    sandbox: ephemeral
+                    max_backup_age: 1h
+                    max_restore_time: 5m
+                    checks:
+                      - name: orders present
+                        sql: SELECT count(*) FROM orders
+                        expect: ">= 5000"
+                      - name: recent orders
+                        sql: SELECT max(created_at) > now() - interval '2 days' FROM orders
+                        expect: "true"
+                      - name: revenue by country
+                        sql: SELECT count(*) FROM revenue_by_country
+                        expect: "= 8"
+                      - name: every order has items
+                        sql: SELECT count(*) FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.id)
+                        expect: "= 0"
                 """.formatted(repository.getParent().resolve("state"), port, password, repository, recipient, identity);
     }
 
@@ -190,6 +162,9 @@ public final class Demo {
      * @param mismatches     tables whose counts differ, empty when all match
      * @param seconds        wall time of the whole demo
      */
-    public record DemoResult(boolean restoreMatches, Manifest manifest, int listed, List<String> mismatches, double seconds) {
+    public record DemoResult(DrillService.DrillRun drill, Manifest manifest, int listed, double seconds) {
+        public boolean passed() {
+            return drill.result().outcome() == Outcome.PASSED;
+        }
     }
 }

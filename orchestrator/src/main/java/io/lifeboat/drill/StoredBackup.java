@@ -107,31 +107,36 @@ public final class StoredBackup implements DrillBackup {
         Timed plain = null;
         IOException decryptFailure = null;
         long plainBytes = 0;
-        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        // The runner created the file (0600); write into it. A write failure (disk full) is
+        // lifeboat's problem, not the backup's, and is kept apart from decryption failures.
+        try (OutputStream out = new LocalWrites(Files.newOutputStream(file, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.CREATE))) {
             plain = new Timed(new ZstdInputStream(AgeEncryption.decryptingStream(hashed, identityFile)));
             plainBytes = plain.transferTo(out);
         } catch (LifeboatException e) {
+            close(object);
             // Refused identity file (permissions, not an identity): a configuration problem on the drill host.
             throw new BackupUnavailableException(e.getMessage());
         } catch (IOException e) {
-            Optional<FetchFailure> fetchFailure = fetchFailureIn(e);
-            if (fetchFailure.isPresent()) {
-                String why = fetchFailure.get().getMessage();
-                steps.record("fetch", Outcome.ERRORED, Duration.ofNanos(fetch.nanos), why);
+            Optional<FetchFailure> fetchFailure = causeOfType(e, FetchFailure.class);
+            Optional<LocalWriteFailure> writeFailure = causeOfType(e, LocalWriteFailure.class);
+            if (fetchFailure.isPresent() || writeFailure.isPresent()) {
+                close(object);
+                String why = fetchFailure.map(Throwable::getMessage).orElseGet(() -> "cannot write the plaintext dump to "
+                        + file + ": " + writeFailure.get().getMessage());
+                steps.record(fetchFailure.isPresent() ? "fetch" : "decrypt", Outcome.ERRORED, Duration.ofNanos(fetch.nanos), why);
                 throw new BackupUnavailableException("reading backup " + manifest.backupId() + " from " + reader.describe()
                         + " failed: " + why);
             }
             decryptFailure = e;
-        } finally {
-            close(object);
-        }
-        if (decryptFailure != null) {
             // Read what is left so the checksum can tell a damaged object from a wrong key.
             try {
                 hashing.transferTo(OutputStream.nullOutputStream());
             } catch (IOException | RuntimeException ignored) {
                 // the checksum below then reports the object as shorter than the manifest says
             }
+        } finally {
+            close(object);
         }
         String actual = HexFormat.of().formatHex(sha.digest());
         Duration fetchTime = Duration.ofNanos(fetch.nanos);
@@ -157,14 +162,45 @@ public final class StoredBackup implements DrillBackup {
         steps.record("decrypt", Outcome.PASSED, decryptTime, plainBytes + " bytes of " + manifest.dumpFormat());
     }
 
-    /** The decryptor and decompressor may wrap what the storage read threw: look down the causes. */
-    private static Optional<FetchFailure> fetchFailureIn(Throwable e) {
+    /** The decryptor and decompressor may wrap what was thrown below them: look down the causes. */
+    private static <T extends Throwable> Optional<T> causeOfType(Throwable e, Class<T> type) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof FetchFailure f) {
-                return Optional.of(f);
+            if (type.isInstance(t)) {
+                return Optional.of(type.cast(t));
             }
         }
         return Optional.empty();
+    }
+
+    /** Marks failures of writing the local file. */
+    private static final class LocalWrites extends java.io.FilterOutputStream {
+        LocalWrites(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw new LocalWriteFailure(e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                super.close();
+            } catch (IOException e) {
+                throw new LocalWriteFailure(e);
+            }
+        }
+    }
+
+    private static final class LocalWriteFailure extends IOException {
+        LocalWriteFailure(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
     }
 
     private static String abbreviate(String hex) {
