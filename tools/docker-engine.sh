@@ -123,8 +123,7 @@ start() {
     launched=$!
     log "started dockerd (pid $launched), log $LOG_FILE"
   fi
-  local i
-  for i in $(seq 1 600); do
+  for _ in $(seq 1 600); do
     if answers; then
       [ -n "$t0" ] && log "dockerd answers after $(elapsed "$t0") s"
       echo "DOCKER_HOST=$DOCKER_HOST_VALUE"
@@ -142,7 +141,7 @@ start() {
 }
 
 stop() {
-  local pid i
+  local pid
   if ! pid=$(running_pid); then
     log "not running"
     rm -f "$PID_FILE"
@@ -150,7 +149,7 @@ stop() {
   fi
   kill -TERM "$pid"
   # dockerd stops its containers (10 s grace each by default) and its containerd first.
-  for i in $(seq 1 600); do
+  for _ in $(seq 1 600); do
     kill -0 "$pid" 2>/dev/null || { log "stopped dockerd $pid"; rm -f "$PID_FILE"; return 0; }
     sleep 0.1
   done

@@ -139,7 +139,9 @@ EOF
     printf 'Acquire::Languages "none";\n' >"$rootfs/etc/apt/apt.conf.d/lifeboat-no-languages"
     rm -f "$rootfs/etc/apt/sources.list"
     host_apt_files | while read -r f; do cp "$f" "$rootfs$f"; done
-    rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/dev/* "$rootfs"/proc/* "$rootfs"/sys/*
+    # ${rootfs:?}: never /dev/* of this machine, whatever happens to the variable.
+    rm -rf "${rootfs:?}"/var/lib/apt/lists/* "${rootfs:?}"/var/cache/apt/archives/*.deb \
+      "${rootfs:?}"/dev/* "${rootfs:?}"/proc/* "${rootfs:?}"/sys/*
     t0=$EPOCHREALTIME
     tar --numeric-owner -C "$rootfs" -cf "$tarball.partial" .
     mv "$tarball.partial" "$tarball"

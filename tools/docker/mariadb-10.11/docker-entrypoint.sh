@@ -26,6 +26,7 @@ fi
 # For a value inside '...' in SQL.
 sql_string() { printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e "s/'/\\\\'/g"; }
 # For a name inside `...` in SQL.
+# shellcheck disable=SC2016 # the backticks are SQL's, not the shell's
 sql_name() { printf '%s' "$1" | sed -e 's/`/``/g'; }
 
 if [ "$1" = mariadbd ] && [ ! -d /var/lib/mysql/mysql ]; then
@@ -64,7 +65,7 @@ if [ "$1" = mariadbd ] && [ ! -d /var/lib/mysql/mysql ]; then
     echo "SET @@SESSION.SQL_LOG_BIN=0;"
     # Only root@localhost (socket) and root@'%' remain, both with the root password.
     echo "DROP USER IF EXISTS root@'127.0.0.1', root@'::1';"
-    echo "EXECUTE IMMEDIATE CONCAT('DROP USER IF EXISTS root@\\'', @@hostname, '\\'');"
+    printf '%s\n' "EXECUTE IMMEDIATE CONCAT('DROP USER IF EXISTS root@\\'', @@hostname, '\\'');"
     echo "SET PASSWORD FOR root@localhost = PASSWORD('$(sql_string "$root_password")');"
     echo "CREATE USER root@'%' IDENTIFIED BY '$(sql_string "$root_password")';"
     echo "GRANT ALL ON *.* TO root@'%' WITH GRANT OPTION;"
