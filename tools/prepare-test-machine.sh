@@ -9,6 +9,8 @@ command -v zstd >/dev/null      || need_pkgs+=(zstd)
 [ -x /usr/bin/time ]            || need_pkgs+=(time)
 command -v pg_dump >/dev/null   || need_pkgs+=(postgresql-15 postgresql-client-15)
 command -v runuser >/dev/null   || need_pkgs+=(util-linux)
+command -v dockerd >/dev/null   || need_pkgs+=(docker.io)      # tools/docker-engine.sh would
+command -v debootstrap >/dev/null || need_pkgs+=(debootstrap)  # too; one apt-get update here
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "prepare: installing ${need_pkgs[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -23,4 +25,13 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432; then
   for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 fi
 pg_isready -h 127.0.0.1 -p 5432 >/dev/null || { echo "prepare: PostgreSQL did not start" >&2; exit 1; }
+# Docker for the docker sandbox's tests: lifeboat's own engine (no bridge, its own socket) and
+# images built from Debian's packages, as no container registry is reachable. run-tests reads
+# the engine's address from the env file before it starts Maven.
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+docker_env=$(bash "$root/tools/docker-engine.sh" start)
+DOCKER_HOST=${docker_env#DOCKER_HOST=} bash "$root/tools/docker-images.sh"
+mkdir -p "$root/target"
+printf '%s\n' "$docker_env" >"$root/target/test-machine.env"
+
 echo "prepare: ready (age $(age --version), $(zstd --version | head -1), $(pg_dump --version))"
