@@ -102,7 +102,10 @@ public final class DrillService {
         if (backupId.isPresent()) {
             return entries.stream().filter(e -> e.id().toString().equals(backupId.get())).findFirst();
         }
-        return entries.stream().filter(e -> e.status() == BackupStatus.COMPLETE).findFirst();
+        // The newest backup that finished (has a manifest). A damaged one is not skipped in favour
+        // of an older one: that it is damaged is exactly what the drill must report. Only
+        // INCOMPLETE ones (running now, or crashed before the manifest) are passed over.
+        return entries.stream().filter(e -> e.status() != BackupStatus.INCOMPLETE).findFirst();
     }
 
     private DrillRun finish(LifeboatConfig config, DrillResult result) {

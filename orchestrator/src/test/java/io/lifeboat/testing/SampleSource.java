@@ -103,6 +103,14 @@ public final class SampleSource implements AutoCloseable {
 
     /** As {@link #writeConfig(String)}, with another port (for unreachable-database tests). */
     public Path writeConfig(String targetYaml, int port) {
+        return writeConfig(targetYaml, port, "", false);
+    }
+
+    /**
+     * A configuration with extra top-level sections ({@code drills:}, {@code alerts:}) and, if
+     * asked, the canary on the source.
+     */
+    public Path writeConfig(String targetYaml, int port, String extraYaml, boolean canary) {
         String yaml = """
                 state_dir: %s
                 sources:
@@ -114,14 +122,16 @@ public final class SampleSource implements AutoCloseable {
                     user: postgres
                     password_file: %s
                     target: vault
+                    canary: %s
                 targets:
                   vault:
                 %s
                 encryption:
                   recipients: [ "%s" ]
                   identity_file: %s
-                """.formatted(dir.resolve("state"), port, passwordFile, targetYaml.stripTrailing().indent(4).stripTrailing(),
-                keys.recipient(), identityFile);
+                %s
+                """.formatted(dir.resolve("state"), port, passwordFile, canary, targetYaml.stripTrailing().indent(4).stripTrailing(),
+                keys.recipient(), identityFile, extraYaml.stripTrailing());
         Path file = dir.resolve("lifeboat-" + System.nanoTime() + ".yaml");
         try {
             Files.writeString(file, yaml);

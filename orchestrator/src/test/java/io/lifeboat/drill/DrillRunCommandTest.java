@@ -1,0 +1,280 @@
+package io.lifeboat.drill;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.lifeboat.crypto.AgeEncryption;
+import io.lifeboat.drills.testing.TestClusters;
+import io.lifeboat.testing.Cli;
+import io.lifeboat.testing.S3ProxyServer;
+import io.lifeboat.testing.SampleSource;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code lifeboat drill run} end to end through the CLI: a real backup of a real PostgreSQL,
+ * then the stored object broken in each way a backup breaks (named by defect), each giving the
+ * right outcome, reason and exit code, and the webhook receiving the alert (a local listener).
+ */
+class DrillRunCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path shared;
+
+    static SampleSource source;
+
+    @BeforeAll
+    static void startSource() throws IOException {
+        TestClusters.openForServer(shared);
+        source = SampleSource.start(shared, 20_000);
+    }
+
+    @AfterAll
+    static void stopSource() {
+        source.close();
+    }
+
+    @TempDir
+    Path dir;
+
+    HttpServer webhook;
+    final List<String> alerts = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void startWebhook() throws IOException {
+        webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        webhook.createContext("/hook", exchange -> {
+            alerts.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        webhook.start();
+    }
+
+    @AfterEach
+    void stopWebhook() {
+        webhook.stop(0);
+    }
+
+    private String drills(String extraDrillKeys, String checks) {
+        return """
+                drills:
+                  shop-drill:
+                    source: shop
+                    sandbox: ephemeral
+                %s
+                    checks:
+                %s
+                alerts:
+                  webhook_url: http://127.0.0.1:%d/hook
+                """.formatted(extraDrillKeys.stripTrailing().indent(4).stripTrailing(), checks.stripTrailing().indent(6).stripTrailing(),
+                webhook.getAddress().getPort());
+    }
+
+    private static final String GOOD_CHECKS = """
+            - name: orders present
+              sql: SELECT count(*) FROM orders
+              expect: ">= 20000"
+            - name: customers
+              sql: SELECT count(*) FROM customers
+              expect: "= 1000"
+            """;
+
+    private Path fileConfig(String drillKeys, String checks) {
+        return source.writeConfig("url: file://" + dir.resolve("repo"), source.port(), drills(drillKeys, checks), true);
+    }
+
+    private Path backup(Path config) throws IOException {
+        Cli.Run b = Cli.run("--config", config.toString(), "backup", "run", "shop", "--format", "json");
+        assertEquals(0, b.exitCode(), b.all());
+        return dir.resolve("repo").resolve(JSON.readTree(b.out()).get("object_key").asText());
+    }
+
+    private JsonNode drill(Path config, int expectedExit, String... extra) throws IOException {
+        String[] args = Stream.concat(Stream.of("--config", config.toString(), "drill", "run", "shop-drill", "--format", "json"),
+                Stream.of(extra)).toArray(String[]::new);
+        Cli.Run run = Cli.run(args);
+        assertEquals(expectedExit, run.exitCode(), run.all());
+        assertTrue(run.err().contains("lifeboat drill shop-drill: "), "no summary block on stderr:\n" + run.err());
+        assertFalse(run.all().contains(source.password()), "the source password leaked into the output");
+        return JSON.readTree(run.out());
+    }
+
+    private static void flipByte(Path file, long offset) throws IOException {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(offset);
+            int b = f.read();
+            f.seek(offset);
+            f.write(b ^ 0x01);
+        }
+    }
+
+    @Test
+    void goodBackupPassesWithCanaryAndIsListed() throws IOException {
+        Path config = fileConfig("max_backup_age: 1h\nmax_restore_time: 10m", GOOD_CHECKS);
+        backup(config);
+        JsonNode r = drill(config, 0);
+        assertEquals("PASSED", r.get("outcome").asText(), r.toString());
+        List<String> checks = r.get("checks").findValuesAsText("name");
+        assertTrue(checks.containsAll(List.of("backup age (RPO)", "restore time (RTO)", "row counts", "canary", "orders present",
+                "customers")), checks.toString());
+        for (JsonNode c : r.get("checks")) {
+            assertEquals("PASSED", c.get("status").asText(), c.toString());
+        }
+        assertTrue(r.get("checks").toString().contains("lb-"), "the canary check must have looked for the canary token");
+        List<String> steps = r.get("steps").findValuesAsText("name");
+        assertTrue(steps.containsAll(List.of("fetch", "verify", "decrypt", "sandbox", "restore", "teardown")), steps.toString());
+        assertTrue(alerts.isEmpty(), "PASSED is not alerted unless on_passed is set");
+
+        Cli.Run list = Cli.run("--config", config.toString(), "drill", "list", "--format", "json");
+        assertEquals(0, list.exitCode(), list.all());
+        assertEquals("PASSED", JSON.readTree(list.out()).get("drills").get(0).get("last_outcome").asText());
+    }
+
+    @Test
+    void flippedByteInTheStoredObjectFailsOnTheChecksum() throws IOException {
+        Path config = fileConfig("", GOOD_CHECKS);
+        Path object = backup(config);
+        flipByte(object, Files.size(object) / 2);
+        JsonNode r = drill(config, 1);
+        assertEquals("FAILED", r.get("outcome").asText());
+        assertTrue(r.get("reason").asText().startsWith("checksum mismatch: manifest says "), r.get("reason").asText());
+        assertEquals(1, alerts.size(), "a FAILED drill must be posted to the webhook");
+        JsonNode alert = JSON.readTree(alerts.get(0));
+        assertEquals("FAILED", alert.get("outcome").asText());
+        assertTrue(alert.get("text").asText().contains("shop-drill") && alert.get("text").asText().contains("checksum mismatch"),
+                alert.toString());
+    }
+
+    @Test
+    void truncatedObjectFailsAsDamaged() throws IOException {
+        Path config = fileConfig("", GOOD_CHECKS);
+        Path object = backup(config);
+        Files.setPosixFilePermissions(object, PosixFilePermissions.fromString("rw-------"));
+        try (RandomAccessFile f = new RandomAccessFile(object.toFile(), "rw")) {
+            f.setLength(f.length() - 1000);
+        }
+        JsonNode r = drill(config, 1);
+        String reason = r.get("reason").asText();
+        assertTrue(reason.contains("SIZE_MISMATCH") && reason.contains("bytes, manifest says"), reason);
+        // Asked for explicitly, the same backup fails the same way: never silently skipped.
+        assertTrue(drill(config, 1, "--backup", object.getFileName().toString().replace(".dump.zst.age", ""))
+                .get("reason").asText().contains("SIZE_MISMATCH"));
+    }
+
+    @Test
+    void wrongIdentityKeyFailsOnDecryption() throws IOException {
+        Path config = fileConfig("", GOOD_CHECKS);
+        backup(config);
+        Path other = dir.resolve("other.agekey");
+        AgeEncryption.writeIdentityFile(other, AgeEncryption.generateKeyPair());
+        Path wrong = dir.resolve("wrong-key.yaml");
+        Files.writeString(wrong, Files.readString(config).replace(source.identityFile.toString(), other.toString()));
+        JsonNode r = drill(wrong, 1);
+        assertEquals("FAILED", r.get("outcome").asText());
+        assertTrue(r.get("reason").asText().contains("cannot decrypt") && r.get("reason").asText().contains("checksum matches"),
+                r.get("reason").asText());
+    }
+
+    @Test
+    void missingManifestMeansNoCompleteBackup() throws IOException {
+        Path config = fileConfig("", GOOD_CHECKS);
+        Path object = backup(config);
+        Path manifest = object.resolveSibling(object.getFileName().toString().replace(".dump.zst.age", ".manifest.json"));
+        String id = object.getFileName().toString().replace(".dump.zst.age", "");
+        Files.delete(manifest); // the test plays the crash between upload and manifest
+        JsonNode newest = drill(config, 1);
+        assertTrue(newest.get("reason").asText().startsWith("no complete backup of shop"), newest.get("reason").asText());
+        JsonNode asked = drill(config, 1, "--backup", id);
+        assertTrue(asked.get("reason").asText().contains(id + " is INCOMPLETE"), asked.get("reason").asText());
+    }
+
+    @Test
+    void checkWithTheWrongValueFailsNamingIt() throws IOException {
+        Path config = fileConfig("", """
+                - name: orders present
+                  sql: SELECT count(*) FROM orders
+                  expect: ">= 20001"
+                """);
+        backup(config);
+        JsonNode r = drill(config, 1);
+        assertTrue(r.get("reason").asText().contains("orders present") && r.get("reason").asText().contains("20000"),
+                r.get("reason").asText());
+    }
+
+    @Test
+    void staleBackupFailsTheRpo() throws Exception {
+        Path config = fileConfig("max_backup_age: 500ms", GOOD_CHECKS);
+        backup(config);
+        Thread.sleep(1000);
+        JsonNode r = drill(config, 1);
+        assertTrue(r.get("reason").asText().contains("max_backup_age 500ms") || r.get("reason").asText().contains("max_backup_age is 500"),
+                r.get("reason").asText());
+    }
+
+    @Test
+    void restoreOverItsBudgetFailsTheRto() throws IOException {
+        Path config = fileConfig("max_restore_time: 1ms", GOOD_CHECKS);
+        backup(config);
+        JsonNode r = drill(config, 1);
+        assertTrue(r.get("reason").asText().contains("max_restore_time"), r.get("reason").asText());
+    }
+
+    @Test
+    void unreachableBucketErrorsAndAlerts() throws Exception {
+        Path config;
+        try (S3ProxyServer s3 = S3ProxyServer.start(dir.resolve("s3"))) {
+            s3.createBucket("vault");
+            config = source.writeConfig("""
+                    url: s3://vault/prod
+                    endpoint: %s
+                    path_style: true
+                    checksum: off
+                    part_size: 5MiB
+                    write_credentials: { profile: %s, credentials_file: %s }
+                    read_credentials: { profile: %s, credentials_file: %s }
+                    """.formatted(s3.endpoint(), S3ProxyServer.PROFILE, s3.credentialsFile(), S3ProxyServer.PROFILE,
+                    s3.credentialsFile()), source.port(), drills("", GOOD_CHECKS), true);
+            backup(config);
+        }
+        JsonNode r = drill(config, 3);
+        assertEquals("ERRORED", r.get("outcome").asText());
+        assertTrue(r.get("reason").asText().contains("cannot list backups"), r.get("reason").asText());
+        assertEquals(1, alerts.size());
+        assertEquals("ERRORED", JSON.readTree(alerts.get(0)).get("outcome").asText());
+    }
+
+    @Test
+    void sandboxServerThatIsTheSourceIsRefusedBeforeAnythingRuns() throws IOException {
+        Path config = source.writeConfig("url: file://" + dir.resolve("repo"), source.port(), """
+                sandboxes:
+                  prod-by-mistake: { engine: postgres, host: localhost, port: %d, user: postgres }
+                drills:
+                  shop-drill: { source: shop, sandbox: server, sandbox_server: prod-by-mistake }
+                """.formatted(source.port()), false);
+        Cli.Run run = Cli.run("--config", config.toString(), "drill", "run", "shop-drill");
+        assertEquals(2, run.exitCode(), run.all());
+        assertTrue(run.err().contains("prod-by-mistake") && run.err().contains("source 'shop'"), run.err());
+    }
+}
