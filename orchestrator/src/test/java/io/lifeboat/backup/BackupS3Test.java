@@ -11,6 +11,7 @@ import io.lifeboat.LifeboatException;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.config.SourceConfig;
 import io.lifeboat.config.TargetConfig;
+import io.lifeboat.drill.StoredBackup;
 import io.lifeboat.drills.process.ChildProcess;
 import io.lifeboat.drills.process.ProcessOutcome;
 import io.lifeboat.drills.testing.TestClusters;
@@ -146,17 +147,15 @@ class BackupS3Test {
         source.pg.createDatabase(db);
         try (StorageTarget reader = app.openForReading(cfg.targetOf(cfg.source("shop")))) {
             Manifest m = app.lister(reader).newestComplete("shop").orElseThrow().manifest().orElseThrow();
-            try (BackupReader.VerifiedDump dump = BackupReader.open(reader, m, source.identityFile);
-                 ChildProcess restore = ChildProcess.start(List.of(source.pg.installation().tool("pg_restore").toString(),
-                         "--no-owner", "--exit-on-error", "-h", source.pg.socketDir().toString(), "-p",
-                         Integer.toString(source.pg.port()), "-U", "postgres", "-d", db), Map.of(), Optional.empty(), Optional.empty())) {
-                try (OutputStream in = restore.stdin()) {
-                    dump.transferTo(in);
-                }
-                ProcessOutcome outcome = restore.waitFor(5, TimeUnit.MINUTES);
-                assertTrue(outcome.succeeded(), outcome.describe());
-                dump.verify();
-            }
+            // The drill's own path: reader credential, SHA-256 against the manifest, decrypt to a file.
+            Path plain = dir.resolve("plain.dump");
+            List<String> steps = new ArrayList<>();
+            new StoredBackup(reader, m, source.identityFile).materialize(plain, (step, status, took, detail) -> steps.add(step + "=" + status));
+            assertEquals(List.of("fetch=PASSED", "verify=PASSED", "decrypt=PASSED"), steps);
+            assertEquals(m.rawBytes(), Files.size(plain));
+            ChildProcess.run(List.of(source.pg.installation().tool("pg_restore").toString(), "--no-owner", "--exit-on-error",
+                    "-h", source.pg.socketDir().toString(), "-p", Integer.toString(source.pg.port()), "-U", "postgres", "-d", db,
+                    plain.toString()), Map.of(), 300);
         }
         assertEquals(source.rowCounts("shop"), source.rowCounts(db));
         String secret = s3.secretKey();
