@@ -198,6 +198,20 @@ class DrillRunCommandTest {
     }
 
     @Test
+    void identityFileReadableByOthersIsRefused() throws IOException {
+        Path config = fileConfig("", GOOD_CHECKS);
+        backup(config);
+        Path loose = dir.resolve("loose.agekey");
+        Files.copy(source.identityFile, loose);
+        Files.setPosixFilePermissions(loose, PosixFilePermissions.fromString("rw-r--r--"));
+        Path cfg = dir.resolve("loose-key.yaml");
+        Files.writeString(cfg, Files.readString(config).replace(source.identityFile.toString(), loose.toString()));
+        JsonNode r = drill(cfg, 3);
+        assertEquals("ERRORED", r.get("outcome").asText());
+        assertTrue(r.get("reason").asText().contains("chmod 600 " + loose), r.get("reason").asText());
+    }
+
+    @Test
     void missingManifestMeansNoCompleteBackup() throws IOException {
         Path config = fileConfig("", GOOD_CHECKS);
         Path object = backup(config);
