@@ -100,6 +100,10 @@ public final class PostgresEngine implements DatabaseEngine {
             Connection counter;
             try {
                 counter = connect(source, password);
+                try (Statement st = counter.createStatement()) {
+                    // One core for counting: parallel workers would compete with pg_dump's own backend.
+                    st.execute("SET max_parallel_workers_per_gather = 0");
+                }
                 counter.setAutoCommit(false);
                 try (Statement st = counter.createStatement()) {
                     st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
