@@ -38,9 +38,8 @@ set -euo pipefail
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 readonly SCRIPT_DIR REPO_ROOT
-# Bump when generate.sql changes what it produces: databases with an older marker are rebuilt.
-readonly GEN_VERSION="shop-v1"
-readonly GEN_SEED="0.42"
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
+source "$SCRIPT_DIR/lib/common.sh"
 # Wall-time and memory targets from the issue.
 readonly TARGET_WALL_RATIO="1.10"
 readonly TARGET_RSS_MIB=256
@@ -49,10 +48,6 @@ readonly TARGET_RSS_MIB=256
 # on a quiet 2-core machine, ~6.5 CPU s per 900 MB of dump, i.e. 0.7-0.8 core while the
 # fastest contender runs, so the line is drawn at one core.
 readonly OTHER_CPU_WARN="1.0"
-# An idle machine for --wait-idle: less than this many cores busy over a 3 s sample.
-readonly IDLE_CORES="0.3"
-CLK_TCK=$(getconf CLK_TCK)
-readonly CLK_TCK
 
 SCALE=1
 RUNS=3
@@ -67,7 +62,6 @@ DROP_DB=0
 CONTENDERS="plain,shell,lifeboat"
 JAVA_OPTS_FOR_LIFEBOAT=""
 WORK="${BENCH_DIR:-$SCRIPT_DIR/work}"
-export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
 
 # Set during the run.
 DB=""
@@ -119,9 +113,6 @@ Exit codes: 0 measured; 1 a contender failed (or --strict and a target missed); 
 EOF
 }
 
-log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { local code=$1; shift; log "ERROR: $*"; exit "$code"; }
-
 parse_args() {
     while (($#)); do
         case "$1" in
@@ -159,47 +150,6 @@ parse_args() {
 
 wants() { [[ ",$CONTENDERS," == *",$1,"* ]]; }
 
-# A fresh machine of this kind has PostgreSQL but may lack the pipeline tools.
-ensure_tools() {
-    local missing=()
-    if ! command -v age >/dev/null || ! command -v age-keygen >/dev/null; then missing+=(age); fi
-    command -v zstd >/dev/null || missing+=(zstd)
-    [[ -x /usr/bin/time ]] || missing+=(time)
-    command -v psql >/dev/null || missing+=(postgresql-client)
-    ((${#missing[@]})) || return 0
-    ((EUID == 0)) || die 3 "missing packages ${missing[*]}; install them or run as root"
-    log "installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null || die 3 "apt-get update failed"
-    apt-get install -y -qq "${missing[@]}" >/dev/null || die 3 "apt-get install ${missing[*]} failed"
-}
-
-psql_q() { psql -X -q -A -t -v ON_ERROR_STOP=1 "$@"; }
-
-ensure_postgres() {
-    if ! pg_isready -q -h "$PGHOST" -p "$PGPORT"; then
-        # pg_lsclusters columns: version cluster port status ...; start the one on our port.
-        local ver name
-        read -r ver name < <(pg_lsclusters -h 2>/dev/null | awk -v p="$PGPORT" '$3 == p { print $1, $2; exit }') || true
-        log "PostgreSQL on port $PGPORT is down; starting cluster ${ver:-15} ${name:-main}"
-        pg_ctlcluster --skip-systemctl-redirect "${ver:-15}" "${name:-main}" start \
-            || die 3 "could not start PostgreSQL cluster ${ver:-15} ${name:-main}"
-        local i
-        for i in $(seq 1 30); do pg_isready -q -h "$PGHOST" -p "$PGPORT" && break; sleep 1; done
-        pg_isready -q -h "$PGHOST" -p "$PGPORT" || die 3 "PostgreSQL did not become ready"
-    fi
-    # pg_dump must be at least the server's major: take the binaries of the server's major,
-    # not whatever pg_dump is first on PATH (several majors can be installed side by side).
-    local num major
-    num=$(psql_q -d postgres -c 'SHOW server_version_num') || die 3 "cannot query PostgreSQL"
-    major=$((num / 10000))
-    PG_BIN="/usr/lib/postgresql/$major/bin"
-    [[ -x "$PG_BIN/pg_dump" ]] || die 3 "no $PG_BIN/pg_dump for server major $major (apt-get install postgresql-client-$major)"
-}
-
-# Free space in MiB on the file system holding $1.
-free_mib() { df -Pm "$1" | awk 'NR == 2 { print $4 }'; }
-
 # A database of roughly 1.4 GB per scale unit, plus outputs of ~0.4 GB per scale unit in WORK.
 check_disk() {
     local need_db=$((1600 * SCALE)) need_work=$((900 * SCALE)) datadir
@@ -208,48 +158,6 @@ check_disk() {
         die 3 "need ~${need_db} MiB free for the database under $datadir, have $(free_mib "$datadir") MiB"
     fi
     (($(free_mib "$WORK") >= need_work)) || die 3 "need ~${need_work} MiB free in $WORK, have $(free_mib "$WORK") MiB"
-}
-
-# current | stale | absent, from the marker table that generate.sql writes last.
-db_state() {
-    local exists marker
-    exists=$(psql_q -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$DB'")
-    [[ "$exists" == 1 ]] || { echo absent; return; }
-    marker=$(psql_q -d "$DB" -c "SELECT generator_version || ' ' || scale FROM bench_meta" 2>/dev/null || true)
-    if [[ "$marker" == "$GEN_VERSION $SCALE" ]]; then echo current; else echo stale; fi
-}
-
-ensure_database() {
-    local state
-    state=$(db_state)
-    if [[ "$state" == current && $REGENERATE == 0 ]]; then
-        log "reusing database $DB (generator $GEN_VERSION, scale $SCALE)"
-    else
-        log "generating database $DB at scale $SCALE ($state; takes ~1.5 min per scale unit)"
-        PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists "$DB"   # no NOTICE when absent
-        createdb "$DB"
-        local t0 t1
-        t0=$(date +%s.%N)
-        psql -X -q -v ON_ERROR_STOP=1 -v scale="$SCALE" -v seed="$GEN_SEED" \
-            -v gen_version="$GEN_VERSION" -f "$SCRIPT_DIR/lib/generate.sql" -d "$DB" >"$WORK/logs/generate.log" 2>&1 \
-            || { tail -20 "$WORK/logs/generate.log" >&2; die 3 "generation failed (log: $WORK/logs/generate.log)"; }
-        t1=$(date +%s.%N)
-        GEN_SECONDS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
-        log "generated $DB in ${GEN_SECONDS} s"
-    fi
-    DB_BYTES=$(psql_q -d "$DB" -c "SELECT pg_database_size(current_database())")
-    log "database $DB: $(mib "$DB_BYTES") MiB on disk ($DB_BYTES bytes)"
-}
-
-mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
-
-# The writer side holds only the public key; the identity stays here to verify outputs.
-ensure_age_key() {
-    AGE_KEY="$WORK/age-identity.txt"
-    if [[ ! -s "$AGE_KEY" ]]; then
-        (umask 077 && age-keygen -o "$AGE_KEY" 2>/dev/null)
-    fi
-    AGE_RECIPIENT=$(age-keygen -y "$AGE_KEY")
 }
 
 # --- lifeboat contender: build, loopback S3 server, configuration ------------------------------
@@ -377,25 +285,6 @@ warm_up() {
 # Output location per contender; lifeboat's output is the object inside the S3 data dir.
 out_file() { echo "$WORK/out/$1.dump"; }
 
-# Busy CPU ticks of the whole machine since boot (user nice system irq softirq steal).
-busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
-
-# With --wait-idle, hold the next run until other work (builds, tests) leaves the CPUs alone,
-# sampling 3 s at a time; measure anyway when the wait runs out, and say so.
-wait_idle() {
-    ((WAIT_IDLE > 0)) || return 0
-    local deadline=$((SECONDS + WAIT_IDLE)) b0 b1 cores
-    while :; do
-        b0=$(busy_ticks); sleep 3; b1=$(busy_ticks)
-        cores=$(awk -v a="$b0" -v b="$b1" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", (b - a) / hz / 3 }')
-        awk -v c="$cores" -v t="$IDLE_CORES" 'BEGIN { exit !(c < t) }' && return 0
-        if ((SECONDS >= deadline)); then
-            log "machine still busy ($cores cores) after ${WAIT_IDLE} s; measuring anyway"
-            return 0
-        fi
-    done
-}
-
 # Runs contender $1 once under /usr/bin/time. Appends "name wall_s rss_kib bytes" to results.
 run_contender() {
     local name=$1 round=$2 out tfile errf
@@ -418,26 +307,16 @@ run_contender() {
             cmd=(bash -c 'set -o pipefail; "$1" --config "$2" backup run bench --format json > "$3"' \
                 _ "$REPO_ROOT/lifeboat" "$LIFEBOAT_CONF" "$WORK/logs/lifeboat.$round.json") ;;
     esac
-    sync    # start every run with no dirty pages left by the previous one
-    wait_idle
-    local busy0 busy1
-    busy0=$(busy_ticks)
-    # %U + %S sum the CPU time of the whole process tree: steadier than wall time when other
-    # work shares the machine, and a fair cost measure for a pipeline of several processes.
-    if ! /usr/bin/time -f '%e %M %U %S' -o "$tfile" "${cmd[@]}" 2>"$errf"; then
+    # measure (lib/common.sh): sync, wait_idle, /usr/bin/time; CPU is the whole process tree
+    # (pg_dump included), other CPU the PostgreSQL backend serving the dump, the S3 server for
+    # lifeboat, and anything else running.
+    if ! measure "$tfile" "$errf" "${cmd[@]}"; then
         log "$name failed in round $round; last lines of $errf:"
         tail -20 "$errf" >&2
         [[ "$name" != lifeboat ]] || tail -20 "$WORK/logs/lifeboat.$round.json" >&2 || true
         return 1
     fi
-    busy1=$(busy_ticks)
-    local wall rss usr sys cpu other bytes
-    read -r wall rss usr sys < <(tail -1 "$tfile")
-    cpu=$(awk -v u="$usr" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
-    # CPU the machine spent outside the measured process tree during the run: the PostgreSQL
-    # backend serving the dump, the S3 server for lifeboat, and anything else running.
-    other=$(awk -v a="$busy0" -v b="$busy1" -v hz="$CLK_TCK" -v c="$cpu" \
-        'BEGIN { o = (b - a) / hz - c; printf "%.2f", (o < 0 ? 0 : o) }')
+    local wall=$M_WALL rss=$M_RSS cpu=$M_CPU other=$M_OTHER bytes
     if [[ "$name" == lifeboat ]]; then
         # The dump object is by far the largest file the upload left in the S3 store.
         out=$(find "$S3_DATA/blobs/bench" -type f -printf '%s %p\n' | sort -n | tail -1 | cut -d' ' -f2-)
@@ -471,12 +350,6 @@ clean_outputs() {
     [[ -z "$S3_DATA" || ! -d "$S3_DATA/blobs/bench" ]] || find "$S3_DATA/blobs/bench" -mindepth 1 -delete
 }
 
-# %.15g keeps byte counts integral (awk's default print would turn them into 2.8e+08).
-median() {
-    sort -g | awk '{ v[NR] = $1 }
-        END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.15g\n", m }'
-}
-
 column_median() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$WORK/results.txt" | median; }
 
 # Prints "wall rss_kib bytes cpu other_cpu all_walls" (medians, then every wall time) for $1.
@@ -486,9 +359,6 @@ summarise() {
     echo "$(column_median "$name" 2) $(column_median "$name" 3) $(column_median "$name" 4)" \
         "$(column_median "$name" 5) $(column_median "$name" 6) $walls"
 }
-
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
-le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
 
 report() {
     local -A wall rss bytes cpu other walls

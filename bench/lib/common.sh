@@ -1,0 +1,248 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034  # globals set here are read by the sourcing script
+# bench/lib/common.sh: what the benchmarks share. Sourced by bench/backup.sh and bench/drill.sh,
+# never run on its own.
+#
+#   - the benchmark database: generated once by lib/generate.sql and reused while its marker
+#     table matches the generator version and scale (ensure_database)
+#   - tools, the PostgreSQL server on $PGHOST:$PGPORT, the age key pair in $WORK
+#   - measurement: measure() runs a command under GNU time, after sync and the optional
+#     --wait-idle wait, and accounts the CPU the rest of the machine used meanwhile; with
+#     cgroup_setup() it also counts processes that leave the command's tree (daemonized servers)
+#   - medians, ratios, comparisons
+#
+# The sourcing script defines WORK (with a logs/ directory), DB, SCALE, REGENERATE and
+# WAIT_IDLE before calling these, and the globals the functions fill: PG_BIN, AGE_KEY,
+# AGE_RECIPIENT, DB_BYTES, GEN_SECONDS.
+
+BENCH_LIB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+readonly BENCH_LIB
+# Bump when generate.sql changes what it produces: databases with an older marker are rebuilt.
+readonly GEN_VERSION="shop-v1"
+readonly GEN_SEED="0.42"
+# An idle machine for --wait-idle: less than this many cores busy over a 3 s sample.
+readonly IDLE_CORES="0.3"
+CLK_TCK=$(getconf CLK_TCK)
+readonly CLK_TCK
+export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { local code=$1; shift; log "ERROR: $*"; exit "$code"; }
+
+# A fresh machine of this kind has PostgreSQL but may lack the pipeline tools.
+ensure_tools() {
+    local missing=()
+    if ! command -v age >/dev/null || ! command -v age-keygen >/dev/null; then missing+=(age); fi
+    command -v zstd >/dev/null || missing+=(zstd)
+    [[ -x /usr/bin/time ]] || missing+=(time)
+    command -v psql >/dev/null || missing+=(postgresql-client)
+    ((${#missing[@]})) || return 0
+    ((EUID == 0)) || die 3 "missing packages ${missing[*]}; install them or run as root"
+    log "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null || die 3 "apt-get update failed"
+    apt-get install -y -qq "${missing[@]}" >/dev/null || die 3 "apt-get install ${missing[*]} failed"
+}
+
+psql_q() { psql -X -q -A -t -v ON_ERROR_STOP=1 "$@"; }
+
+ensure_postgres() {
+    if ! pg_isready -q -h "$PGHOST" -p "$PGPORT"; then
+        # pg_lsclusters columns: version cluster port status ...; start the one on our port.
+        local ver name
+        read -r ver name < <(pg_lsclusters -h 2>/dev/null | awk -v p="$PGPORT" '$3 == p { print $1, $2; exit }') || true
+        log "PostgreSQL on port $PGPORT is down; starting cluster ${ver:-15} ${name:-main}"
+        pg_ctlcluster --skip-systemctl-redirect "${ver:-15}" "${name:-main}" start \
+            || die 3 "could not start PostgreSQL cluster ${ver:-15} ${name:-main}"
+        local i
+        for i in $(seq 1 30); do pg_isready -q -h "$PGHOST" -p "$PGPORT" && break; sleep 1; done
+        pg_isready -q -h "$PGHOST" -p "$PGPORT" || die 3 "PostgreSQL did not become ready"
+    fi
+    # pg_dump must be at least the server's major: take the binaries of the server's major,
+    # not whatever pg_dump is first on PATH (several majors can be installed side by side).
+    local num major
+    num=$(psql_q -d postgres -c 'SHOW server_version_num') || die 3 "cannot query PostgreSQL"
+    major=$((num / 10000))
+    PG_BIN="/usr/lib/postgresql/$major/bin"
+    [[ -x "$PG_BIN/pg_dump" ]] || die 3 "no $PG_BIN/pg_dump for server major $major (apt-get install postgresql-client-$major)"
+}
+
+# Free space in MiB on the file system holding $1.
+free_mib() { df -Pm "$1" | awk 'NR == 2 { print $4 }'; }
+
+# current | stale | absent, from the marker table that generate.sql writes last.
+db_state() {
+    local exists marker
+    exists=$(psql_q -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$DB'")
+    [[ "$exists" == 1 ]] || { echo absent; return; }
+    marker=$(psql_q -d "$DB" -c "SELECT generator_version || ' ' || scale FROM bench_meta" 2>/dev/null || true)
+    if [[ "$marker" == "$GEN_VERSION $SCALE" ]]; then echo current; else echo stale; fi
+}
+
+ensure_database() {
+    local state
+    state=$(db_state)
+    if [[ "$state" == current && $REGENERATE == 0 ]]; then
+        log "reusing database $DB (generator $GEN_VERSION, scale $SCALE)"
+    else
+        log "generating database $DB at scale $SCALE ($state; takes ~1.5 min per scale unit)"
+        PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists "$DB"   # no NOTICE when absent
+        createdb "$DB"
+        local t0 t1
+        t0=$(date +%s.%N)
+        psql -X -q -v ON_ERROR_STOP=1 -v scale="$SCALE" -v seed="$GEN_SEED" \
+            -v gen_version="$GEN_VERSION" -f "$BENCH_LIB/generate.sql" -d "$DB" >"$WORK/logs/generate.log" 2>&1 \
+            || { tail -20 "$WORK/logs/generate.log" >&2; die 3 "generation failed (log: $WORK/logs/generate.log)"; }
+        t1=$(date +%s.%N)
+        GEN_SECONDS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+        log "generated $DB in ${GEN_SECONDS} s"
+    fi
+    DB_BYTES=$(psql_q -d "$DB" -c "SELECT pg_database_size(current_database())")
+    log "database $DB: $(mib "$DB_BYTES") MiB on disk ($DB_BYTES bytes)"
+}
+
+mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
+
+# The writer side holds only the public key; the identity stays here to verify outputs.
+ensure_age_key() {
+    AGE_KEY="$WORK/age-identity.txt"
+    if [[ ! -s "$AGE_KEY" ]]; then
+        (umask 077 && age-keygen -o "$AGE_KEY" 2>/dev/null)
+    fi
+    AGE_RECIPIENT=$(age-keygen -y "$AGE_KEY")
+}
+
+# Busy CPU ticks of the whole machine since boot (user nice system irq softirq steal).
+busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+
+# With --wait-idle, hold the next run until other work (builds, tests) leaves the CPUs alone,
+# sampling 3 s at a time; measure anyway when the wait runs out, and say so.
+wait_idle() {
+    ((WAIT_IDLE > 0)) || return 0
+    local deadline=$((SECONDS + WAIT_IDLE)) b0 b1 cores
+    while :; do
+        b0=$(busy_ticks); sleep 3; b1=$(busy_ticks)
+        cores=$(awk -v a="$b0" -v b="$b1" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", (b - a) / hz / 3 }')
+        awk -v c="$cores" -v t="$IDLE_CORES" 'BEGIN { exit !(c < t) }' && return 0
+        if ((SECONDS >= deadline)); then
+            log "machine still busy ($cores cores) after ${WAIT_IDLE} s; measuring anyway"
+            return 0
+        fi
+    done
+}
+
+# --- measurement ----------------------------------------------------------------------------------
+
+# Set by cgroup_setup; empty: measure() sees only the command's own process tree.
+MEASURE_CGROUP=""
+MEASURE_CGROUP_KIND=""
+
+# A private cgroup that measure() puts each command into, so that CPU time of processes that
+# leave its tree is counted too: a server started with pg_ctl daemonizes, and GNU time (which
+# only sees children it waits for) never sees its CPU. cgroup v1 cpuacct where it is mounted,
+# else cgroup v2. Needs root; returns 1 (and measure() falls back to the tree) when unavailable.
+cgroup_setup() {
+    local name=$1 root kind="" dir
+    ((EUID == 0)) || return 1
+    root=$(awk '$3 == "cgroup" && $4 ~ /(^|,)cpuacct(,|$)/ { print $2; exit }' /proc/mounts)
+    if [[ -n "$root" ]]; then
+        kind=v1
+    else
+        root=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+        [[ -n "$root" && -f "$root/cgroup.controllers" ]] || return 1
+        kind=v2
+    fi
+    dir="$root/$name"
+    mkdir -p "$dir" 2>/dev/null || return 1
+    MEASURE_CGROUP=$dir MEASURE_CGROUP_KIND=$kind
+    # Prove it: a short busy loop moved in must show up in the group's CPU time.
+    local before after
+    before=$(cgroup_cpu_ns)
+    if ! bash -c 'echo $$ >"$0/cgroup.procs" && exec awk "BEGIN { for (i = 0; i < 3000000; i++) s += i }"' "$dir" \
+        2>/dev/null || [[ "$(cgroup_cpu_ns)" == "$before" ]]; then
+        cgroup_teardown
+        return 1
+    fi
+    after=$(cgroup_cpu_ns)
+    ((after > before)) || { cgroup_teardown; return 1; }
+}
+
+# CPU nanoseconds used so far by everything that ever ran in the cgroup.
+cgroup_cpu_ns() {
+    if [[ "$MEASURE_CGROUP_KIND" == v1 ]]; then
+        cat "$MEASURE_CGROUP/cpuacct.usage"
+    else
+        awk '$1 == "usage_usec" { printf "%d\n", $2 * 1000 }' "$MEASURE_CGROUP/cpu.stat"
+    fi
+}
+
+# Pids still in the cgroup (processes a command left running), space-separated.
+cgroup_pids() { [[ -z "$MEASURE_CGROUP" ]] || tr '\n' ' ' <"$MEASURE_CGROUP/cgroup.procs" | sed 's/ $//'; }
+
+# shellcheck disable=SC2317  # reached from EXIT traps, which shellcheck does not follow
+cgroup_teardown() {
+    [[ -n "$MEASURE_CGROUP" ]] || return 0
+    rmdir "$MEASURE_CGROUP" 2>/dev/null || log "could not remove cgroup $MEASURE_CGROUP (pids left: $(cgroup_pids))"
+    MEASURE_CGROUP="" MEASURE_CGROUP_KIND=""
+}
+
+# measure TIME_FILE ERR_FILE COMMAND...: runs COMMAND once under /usr/bin/time, stderr to
+# ERR_FILE; returns COMMAND's failure. Before it: sync (no dirty pages left by the previous run)
+# and wait_idle. On success sets
+#   M_WALL   wall-clock seconds
+#   M_RSS    GNU time's %M, KiB: the peak RSS of the largest single process in the tree
+#   M_CPU    CPU seconds (user + system) of the command: its whole process tree, and with
+#            cgroup_setup also every process that left the tree (daemonized servers)
+#   M_TREE_CPU  the tree's part of M_CPU (GNU time's %U + %S)
+#   M_OTHER  CPU seconds the rest of the machine used meanwhile (from /proc/stat)
+#   M_LEFT   with cgroup_setup: pids the command left running (after a 5 s grace), else empty
+measure() {
+    local tfile=$1 errf=$2
+    shift 2
+    local -a cmd=("$@")
+    if [[ -n "$MEASURE_CGROUP" ]]; then
+        # The wrapper moves itself into the group, then becomes the command: every descendant
+        # stays in the group, whoever it is re-parented to.
+        # shellcheck disable=SC2016  # expanded by the inner bash
+        cmd=(bash -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$MEASURE_CGROUP" "${cmd[@]}")
+    fi
+    sync    # start every run with no dirty pages left by the previous one
+    wait_idle
+    local busy0 busy1 cg0=0 cg1=0
+    busy0=$(busy_ticks)
+    [[ -z "$MEASURE_CGROUP" ]] || cg0=$(cgroup_cpu_ns)
+    # %U + %S sum the CPU time of the whole process tree: steadier than wall time when other
+    # work shares the machine, and a fair cost measure for a pipeline of several processes.
+    /usr/bin/time -f '%e %M %U %S' -o "$tfile" "${cmd[@]}" 2>"$errf" || return 1
+    busy1=$(busy_ticks)
+    local usr sys
+    read -r M_WALL M_RSS usr sys < <(tail -1 "$tfile")
+    M_TREE_CPU=$(awk -v u="$usr" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+    M_CPU=$M_TREE_CPU
+    M_LEFT=""
+    if [[ -n "$MEASURE_CGROUP" ]]; then
+        cg1=$(cgroup_cpu_ns)
+        M_CPU=$(awk -v a="$cg0" -v b="$cg1" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
+        local _
+        for _ in 1 2 3 4 5 6 7 8 9 10; do
+            M_LEFT=$(cgroup_pids)
+            [[ -n "$M_LEFT" ]] || break
+            sleep 0.5
+        done
+    fi
+    # CPU the machine spent outside the measured processes during the run: for backup.sh the
+    # PostgreSQL backend serving the dump and the S3 server, and for both anything else running.
+    M_OTHER=$(awk -v a="$busy0" -v b="$busy1" -v hz="$CLK_TCK" -v c="$M_CPU" \
+        'BEGIN { o = (b - a) / hz - c; printf "%.2f", (o < 0 ? 0 : o) }')
+}
+
+# --- statistics -----------------------------------------------------------------------------------
+
+# %.15g keeps byte counts integral (awk's default print would turn them into 2.8e+08).
+median() {
+    sort -g | awk '{ v[NR] = $1 }
+        END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.15g\n", m }'
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
