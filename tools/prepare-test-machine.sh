@@ -11,6 +11,11 @@ command -v pg_dump >/dev/null   || need_pkgs+=(postgresql-15 postgresql-client-1
 command -v runuser >/dev/null   || need_pkgs+=(util-linux)
 command -v dockerd >/dev/null   || need_pkgs+=(docker.io)      # tools/docker-engine.sh would
 command -v debootstrap >/dev/null || need_pkgs+=(debootstrap)  # too; one apt-get update here
+# Ceph RGW, the policy-enforcing S3 of the isolation tests (tools/rgw.sh install would do it too;
+# the tests start and stop their own gateway through tools/rgw.sh).
+command -v radosgw >/dev/null   || need_pkgs+=(ceph-mon ceph-osd radosgw ceph-common)
+command -v chromium >/dev/null    || need_pkgs+=(chromium)       # the HTML report is checked in headless Chromium
+command -v chromedriver >/dev/null || need_pkgs+=(chromium-driver)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "prepare: installing ${need_pkgs[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -10,4 +10,13 @@ import java.time.Instant;
  * @param writtenAt when it was written (server clock)
  */
 public record CanaryRow(String token, Instant writtenAt) {
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /** A fresh token, {@code lb-} and 24 random hex digits: what every engine writes. */
+    public static String newToken() {
+        byte[] b = new byte[12];
+        RANDOM.nextBytes(b);
+        return "lb-" + java.util.HexFormat.of().formatHex(b);
+    }
 }

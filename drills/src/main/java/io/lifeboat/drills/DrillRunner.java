@@ -7,6 +7,7 @@ import io.lifeboat.drills.check.CheckResult;
 import io.lifeboat.drills.check.RowCountCheck;
 import io.lifeboat.drills.check.RpoCheck;
 import io.lifeboat.drills.check.RtoCheck;
+import io.lifeboat.drills.sandbox.DumpReadException;
 import io.lifeboat.drills.sandbox.QueryFailedException;
 import io.lifeboat.drills.sandbox.QueryResult;
 import io.lifeboat.drills.sandbox.RestoreFailedException;
@@ -16,17 +17,10 @@ import io.lifeboat.drills.sandbox.SandboxRefusedException;
 import io.lifeboat.drills.sandbox.SandboxRequest;
 import io.lifeboat.drills.sandbox.SandboxUnavailableException;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,27 +40,29 @@ import java.util.Set;
 /**
  * Runs one drill: restores a backup into a throwaway sandbox, checks it, tears everything down,
  * and returns a {@link DrillResult}. It never throws and never leaves anything behind on
- * purpose: every path, including unexpected exceptions, ends in a result with a reason, the
- * sandbox closed and the work directory deleted.
+ * purpose: every path, including unexpected exceptions, ends in a result with a reason and the
+ * sandbox closed.
  *
  * <h2>Steps</h2>
  * <ol>
- *   <li>A private (0700) work directory under {@code workParentDir}.</li>
- *   <li>{@link DrillBackup#materialize}: fetch, verify, decrypt into a 0600 file there (the backup
- *       records those steps; if it records none, the runner records one {@code materialize} step).</li>
  *   <li>{@link SandboxProvider#create} (step {@code sandbox}).</li>
- *   <li>{@link Sandbox#restore} (step {@code restore}; its duration is the RTO); the plaintext dump
- *       is deleted as soon as the restore ends, whatever its outcome.</li>
+ *   <li>{@link Sandbox#restore} from {@link DrillBackup#open}: the backup is fetched, verified,
+ *       decrypted and restored in one streaming pass, with no plaintext copy on disk (step
+ *       {@code restore}; its duration, from the first byte fetched to the restore tool's exit, is
+ *       the RTO; the backup records its own {@code fetch}, {@code verify} and {@code decrypt}
+ *       steps, which overlap it). Whatever the sandbox left unread of the stream is read
+ *       afterwards, so the checksum is always verified to the last byte.</li>
  *   <li>Checks, each timed (step {@code checks} sums them up): built-in ones first — backup age
  *       (RPO) when {@code max_backup_age} is set, restore time (RTO) when
  *       {@code max_restore_time} is set, row counts against the manifest, the canary row when the
  *       backup has one — then the drill's own checks in order. RPO looks only at the manifest, so
  *       it is evaluated even when nothing could be restored.</li>
- *   <li>{@link Sandbox#close()} (step {@code teardown}) and deletion of the work directory, on every path.</li>
+ *   <li>{@link Sandbox#close()} (step {@code teardown}), on every path.</li>
  * </ol>
  *
  * <h2>Outcome</h2>
- * FAILED when the backup or its data is bad: {@link DrillBackup.BackupDefectException},
+ * FAILED when the backup or its data is bad: {@link DrillBackup.BackupDefectException} (a
+ * checksum mismatch fails the drill even when the restore itself succeeded),
  * {@link RestoreFailedException}, {@link SandboxRefusedException} (a drill pointed at production
  * is a defect of the configuration to report loudly), or any FAILED check. Otherwise ERRORED when
  * lifeboat could not do its part: {@link DrillBackup.BackupUnavailableException},
@@ -80,7 +76,6 @@ import java.util.Set;
 public final class DrillRunner {
 
     /** Names of the steps the runner records itself. */
-    public static final String STEP_MATERIALIZE = "materialize";
     public static final String STEP_SANDBOX = "sandbox";
     public static final String STEP_RESTORE = "restore";
     public static final String STEP_CHECKS = "checks";
@@ -88,30 +83,20 @@ public final class DrillRunner {
 
     /** Reasons longer than this are cut: they are one line in a report and a chat message. */
     private static final int MAX_REASON = 600;
-    private static final String DUMP_FILE = "backup.dump";
-    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIR =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SandboxProvider provider;
-    private final Path workParentDir;
     private final Clock clock;
 
     /**
-     * @param provider      makes the sandbox each drill restores into
-     * @param workParentDir where each run makes its private work directory (for the plaintext
-     *                      dump); created 0700 if missing. It should be on a disk with room for
-     *                      the largest dump
-     * @param clock         for the run's start and end and for the backup's age (RPO); step
-     *                      durations are measured with the monotonic clock
+     * @param provider makes the sandbox each drill restores into
+     * @param clock    for the run's start and end and for the backup's age (RPO); step
+     *                 durations are measured with the monotonic clock
      */
-    public DrillRunner(SandboxProvider provider, Path workParentDir, Clock clock) {
+    public DrillRunner(SandboxProvider provider, Clock clock) {
         this.provider = Objects.requireNonNull(provider, "provider");
-        this.workParentDir = Objects.requireNonNull(workParentDir, "workParentDir").toAbsolutePath().normalize();
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -125,19 +110,27 @@ public final class DrillRunner {
      * themselves, e.g. a catalog). The id becomes part of throwaway database names.
      */
     public DrillResult run(DrillSpec spec, DrillBackup backup, String runId) {
+        return run(spec, backup, runId, DrillProgress.NONE);
+    }
+
+    /** As {@link #run(DrillSpec, DrillBackup, String)}, telling {@code progress} what it is doing. */
+    public DrillResult run(DrillSpec spec, DrillBackup backup, String runId, DrillProgress progress) {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(backup, "backup");
+        Objects.requireNonNull(progress, "progress");
         if (runId == null || runId.isBlank()) {
             throw new IllegalArgumentException("a run id must not be blank");
         }
-        return new Run(spec, backup, runId).execute();
+        return new Run(spec, backup, runId, new QuietProgress(progress)).execute();
     }
 
-    private String newRunId() {
+    /** A new run id, for callers that pass a progress listener. */
+    public String newRunId() {
         byte[] b = new byte[3];
         RANDOM.nextBytes(b);
         return RUN_ID_TIME.format(clock.instant()) + "-" + HexFormat.of().formatHex(b);
     }
+
 
     /** A problem that decides the outcome and may become the reason. */
     private record Problem(Outcome status, String reason) {
@@ -148,6 +141,7 @@ public final class DrillRunner {
         private final DrillSpec spec;
         private final DrillBackup backup;
         private final String runId;
+        private final DrillProgress progress;
         private final List<StepResult> steps = Collections.synchronizedList(new ArrayList<>());
         private final List<CheckResult> checks = new ArrayList<>();
         private final List<String> warnings = new ArrayList<>();
@@ -158,25 +152,21 @@ public final class DrillRunner {
         private Duration restoreDuration;
         private RowCountMemo restored;
 
-        Run(DrillSpec spec, DrillBackup backup, String runId) {
+        Run(DrillSpec spec, DrillBackup backup, String runId, DrillProgress progress) {
             this.spec = spec;
             this.backup = backup;
             this.runId = runId;
+            this.progress = progress;
             this.sandboxDescription = provider.kind() + " sandbox (not created)";
         }
 
         DrillResult execute() {
             startedAt = clock.instant();
-            Path workDir = null;
             Sandbox sandbox = null;
             try {
-                workDir = createWorkDir();
-                Path dump = workDir == null ? null : materialize(workDir);
-                if (dump != null) {
-                    sandbox = createSandbox();
-                }
+                sandbox = createSandbox();
                 if (sandbox != null) {
-                    restore(sandbox, dump);
+                    restore(sandbox);
                 }
                 runChecks(sandbox);
             } catch (RuntimeException | Error e) {
@@ -187,53 +177,12 @@ public final class DrillRunner {
                 stepProblems.add(new Problem(Outcome.ERRORED, "the drill stopped unexpectedly: " + message(e)));
             } finally {
                 teardown(sandbox);
-                deleteWorkDir(workDir);
             }
             return result();
         }
 
-        private Path createWorkDir() {
-            long t0 = System.nanoTime();
-            try {
-                if (!Files.isDirectory(workParentDir)) {
-                    Files.createDirectories(workParentDir, PRIVATE_DIR);
-                }
-                return Files.createTempDirectory(workParentDir, "drill-", PRIVATE_DIR);
-            } catch (IOException | RuntimeException e) {
-                String why = "could not create a private work directory in " + workParentDir + ": " + message(e);
-                steps.add(new StepResult("workdir", Outcome.ERRORED, since(t0), why));
-                stepProblems.add(new Problem(Outcome.ERRORED, why));
-                return null;
-            }
-        }
-
-        /** The plaintext dump's path, or null when the backup could not be materialized. */
-        private Path materialize(Path workDir) {
-            Path dump = workDir.resolve(DUMP_FILE);
-            int before = steps.size();
-            long t0 = System.nanoTime();
-            try {
-                // created 0600 before the backup writes, so no byte of plaintext is ever readable by others
-                Files.createFile(dump, PRIVATE_FILE);
-                backup.materialize(dump, (name, status, duration, detail) ->
-                        steps.add(new StepResult(name, status, duration, detail)));
-                if (steps.size() == before) {
-                    steps.add(new StepResult(STEP_MATERIALIZE, Outcome.PASSED, since(t0), "plaintext dump of "
-                            + size(dump) + " ready"));
-                }
-                return dump;
-            } catch (DrillBackup.BackupDefectException e) {
-                fail(STEP_MATERIALIZE, Outcome.FAILED, t0, message(e), message(e));
-            } catch (DrillBackup.BackupUnavailableException e) {
-                fail(STEP_MATERIALIZE, Outcome.ERRORED, t0, message(e), "could not read backup " + backupId() + ": " + message(e));
-            } catch (IOException | RuntimeException e) {
-                fail(STEP_MATERIALIZE, Outcome.ERRORED, t0, message(e), "could not materialize backup " + backupId()
-                        + ": " + message(e));
-            }
-            return null;
-        }
-
         private Sandbox createSandbox() {
+            progress.step(STEP_SANDBOX);
             long t0 = System.nanoTime();
             try {
                 Sandbox sandbox = provider.create(new SandboxRequest(spec.name(), runId, backup.engine(), backup.serverVersion()));
@@ -255,24 +204,46 @@ public final class DrillRunner {
             return null;
         }
 
-        private void restore(Sandbox sandbox, Path dump) {
+        private void restore(Sandbox sandbox) {
+            progress.step(STEP_RESTORE);
             long t0 = System.nanoTime();
-            try {
-                sandbox.restore(dump, backup.dumpFormat());
+            StepRecorder recorder = (name, status, duration, detail) -> steps.add(new StepResult(name, status, duration, detail));
+            long total = backup.plaintextBytes();
+            try (CountingInputStream dump = new CountingInputStream(backup.open(recorder), n -> progress.restored(n, total))) {
+                RestoreFailedException restoreFailure = null;
+                try {
+                    sandbox.restore(dump, backup.dumpFormat());
+                } catch (RestoreFailedException e) {
+                    restoreFailure = e;
+                }
+                // The stream verifies the backup at its end: read what the sandbox left (normally
+                // nothing), so a damaged backup is reported as such, before what the restore tool said.
+                dump.transferTo(OutputStream.nullOutputStream());
+                if (restoreFailure != null) {
+                    throw restoreFailure;
+                }
                 restoreDuration = since(t0);
                 steps.add(new StepResult(STEP_RESTORE, Outcome.PASSED, restoreDuration, "restored " + backup.dumpFormat()
-                        + " dump of " + size(dump) + " in " + Durations.describe(restoreDuration)));
+                        + " dump of " + size(dump.count()) + " in " + Durations.describe(restoreDuration)));
+            } catch (DumpReadException e) {
+                backupReadFailed(e.getCause(), t0);
+            } catch (DrillBackup.BackupReadException e) {
+                backupReadFailed(e, t0);
             } catch (RestoreFailedException e) {
                 fail(STEP_RESTORE, Outcome.FAILED, t0, message(e), "restore failed: " + message(e));
-            } catch (RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 fail(STEP_RESTORE, Outcome.ERRORED, t0, message(e), "could not restore: " + message(e));
-            } finally {
-                // the plaintext is needed no longer than the restore: delete it before the checks run
-                try {
-                    Files.deleteIfExists(dump);
-                } catch (IOException e) {
-                    warnings.add("could not delete the plaintext dump " + dump + " right after the restore: " + message(e));
-                }
+            }
+        }
+
+        /** The backup's stream failed: its defect (FAILED) or unavailability (ERRORED) is the reason, whatever the restore tool said. */
+        private void backupReadFailed(IOException e, long t0) {
+            if (e instanceof DrillBackup.BackupReadException b && b.isDefect()) {
+                fail(STEP_RESTORE, Outcome.FAILED, t0, message(b), message(b));
+            } else if (e instanceof DrillBackup.BackupReadException b) {
+                fail(STEP_RESTORE, Outcome.ERRORED, t0, message(b), "could not read backup " + backupId() + ": " + message(b));
+            } else {
+                fail(STEP_RESTORE, Outcome.ERRORED, t0, message(e), "could not read backup " + backupId() + ": " + message(e));
             }
         }
 
@@ -294,12 +265,14 @@ public final class DrillRunner {
             if (toRun.isEmpty()) {
                 return;
             }
+            progress.step(STEP_CHECKS);
             restored = sandbox == null ? null : new RowCountMemo(sandbox);
             CheckContext context = new CheckContext(restored, backup, startedAt, restoreDuration);
             long t0 = System.nanoTime();
             Outcome worst = Outcome.PASSED;
             for (int i = 0; i < toRun.size(); i++) {
                 Check check = toRun.get(i);
+                progress.check(i + 1, toRun.size(), nameOf(check));
                 CheckResult r = runOne(check, context);
                 checks.add(r);
                 worst = worst.worst(r.status());
@@ -315,12 +288,7 @@ public final class DrillRunner {
 
         private CheckResult runOne(Check check, CheckContext context) {
             long t0 = System.nanoTime();
-            String name;
-            try {
-                name = check.name();
-            } catch (RuntimeException e) {
-                name = check.getClass().getSimpleName();
-            }
+            String name = nameOf(check);
             try {
                 CheckResult r = check.run(context);
                 if (r == null) {
@@ -343,6 +311,7 @@ public final class DrillRunner {
             } catch (RuntimeException e) {
                 warnings.add("could not read the sandbox's warnings: " + message(e));
             }
+            progress.step(STEP_TEARDOWN);
             long t0 = System.nanoTime();
             try {
                 sandbox.close();
@@ -350,17 +319,6 @@ public final class DrillRunner {
             } catch (RuntimeException e) {
                 steps.add(new StepResult(STEP_TEARDOWN, Outcome.ERRORED, since(t0), message(e)));
                 warnings.add("teardown of the sandbox did not complete: " + message(e));
-            }
-        }
-
-        private void deleteWorkDir(Path workDir) {
-            if (workDir == null) {
-                return;
-            }
-            try {
-                deleteTree(workDir);
-            } catch (IOException | RuntimeException e) {
-                warnings.add("could not delete the work directory " + workDir + ": " + message(e));
             }
         }
 
@@ -447,7 +405,7 @@ public final class DrillRunner {
         }
 
         @Override
-        public void restore(Path dumpFile, String dumpFormat) {
+        public void restore(InputStream dump, String dumpFormat) {
             throw new UnsupportedOperationException("checks do not restore");
         }
 
@@ -487,49 +445,94 @@ public final class DrillRunner {
         return line.length() <= MAX_REASON ? line : line.substring(0, MAX_REASON) + "…";
     }
 
-    private static String size(Path file) {
+    private static String size(long bytes) {
+        if (bytes < 10 * 1024) {
+            return bytes + " bytes";
+        }
+        if (bytes < 10L * 1024 * 1024) {
+            return bytes / 1024 + " KiB";
+        }
+        return bytes / (1024 * 1024) + " MiB";
+    }
+
+    private static String nameOf(Check check) {
         try {
-            long bytes = Files.size(file);
-            if (bytes < 10 * 1024) {
-                return bytes + " bytes";
-            }
-            if (bytes < 10L * 1024 * 1024) {
-                return bytes / 1024 + " KiB";
-            }
-            return bytes / (1024 * 1024) + " MiB";
-        } catch (IOException e) {
-            return "unknown size";
+            return check.name();
+        } catch (RuntimeException e) {
+            return check.getClass().getSimpleName();
         }
     }
 
-    /** Deletes a tree without following symlinks (the backup could have put anything there). */
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
+    /** A listener that throws is a bug in the listener: it must never decide a drill's outcome. */
+    private record QuietProgress(DrillProgress inner) implements DrillProgress {
+        @Override
+        public void step(String name) {
+            try {
+                inner.step(name);
+            } catch (RuntimeException ignored) {
+                // progress is cosmetic
+            }
         }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
 
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                if (e instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw e;
+        @Override
+        public void restored(long bytes, long total) {
+            try {
+                inner.restored(bytes, total);
+            } catch (RuntimeException ignored) {
+                // progress is cosmetic
             }
+        }
 
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                if (e != null && !(e instanceof NoSuchFileException)) {
-                    throw e;
-                }
-                Files.deleteIfExists(d);
-                return FileVisitResult.CONTINUE;
+        @Override
+        public void check(int index, int total, String name) {
+            try {
+                inner.check(index, total, name);
+            } catch (RuntimeException ignored) {
+                // progress is cosmetic
             }
-        });
+        }
+    }
+
+    /** Counts the plaintext bytes the sandbox read, for the restore step's detail and the progress line. */
+    private static final class CountingInputStream extends FilterInputStream {
+        private final java.util.function.LongConsumer onRead;
+        private long count;
+
+        CountingInputStream(InputStream in, java.util.function.LongConsumer onRead) {
+            super(in);
+            this.onRead = onRead;
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                count++;
+                onRead.accept(count);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                count += n;
+                onRead.accept(count);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            // skipping would hide bytes from nobody (the backup stream still hashes them) but keep the count honest
+            long skipped = in.skip(n);
+            count += Math.max(0, skipped);
+            return skipped;
+        }
     }
 }

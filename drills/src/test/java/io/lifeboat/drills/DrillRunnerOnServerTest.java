@@ -38,9 +38,6 @@ class DrillRunnerOnServerTest {
     static PrivatePostgresCluster server;
     static SandboxServer declared;
 
-    @TempDir
-    Path work;
-
     @BeforeAll
     static void startServer() throws Exception {
         server = TestClusters.start();
@@ -58,7 +55,7 @@ class DrillRunnerOnServerTest {
     }
 
     private DrillResult run(SandboxProvider provider, io.lifeboat.drills.DrillBackup backup, String runId) {
-        return DrillRunnerTest.show(new DrillRunner(provider, work, Clock.systemUTC()).run(shopQuarterly(), backup, runId));
+        return DrillRunnerTest.show(new DrillRunner(provider, Clock.systemUTC()).run(shopQuarterly(), backup, runId));
     }
 
     private static ServerSandboxProvider provider(SandboxGuard guard) {

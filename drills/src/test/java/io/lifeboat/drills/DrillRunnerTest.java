@@ -6,7 +6,15 @@ import io.lifeboat.drills.check.Expectation;
 import io.lifeboat.drills.check.SqlCheck;
 import io.lifeboat.drills.postgres.EphemeralPostgresSandboxProvider;
 import io.lifeboat.drills.postgres.PostgresInstallations;
+import io.lifeboat.drills.sandbox.DumpReadException;
+import io.lifeboat.drills.sandbox.QueryFailedException;
+import io.lifeboat.drills.sandbox.QueryResult;
+import io.lifeboat.drills.sandbox.RestoreFailedException;
+import io.lifeboat.drills.sandbox.Sandbox;
 import io.lifeboat.drills.sandbox.SandboxProvider;
+import io.lifeboat.drills.sandbox.SandboxRefusedException;
+import io.lifeboat.drills.sandbox.SandboxRequest;
+import io.lifeboat.drills.sandbox.SandboxUnavailableException;
 import io.lifeboat.drills.testing.DumpFixtures;
 import io.lifeboat.drills.testing.FixtureBackup;
 import io.lifeboat.drills.testing.TestClusters;
@@ -16,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,8 +32,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Drills in ephemeral sandboxes over the real fixtures: one test per way a drill can end. After
- * every test, whatever the outcome, no cluster and no work directory may be left.
+ * every test, whatever the outcome, no cluster may be left.
  */
 class DrillRunnerTest {
 
@@ -42,7 +51,6 @@ class DrillRunnerTest {
     @TempDir
     Path tmp;
     Path clusters;
-    Path work;
     DrillRunner runner;
     Instant now;
 
@@ -50,8 +58,7 @@ class DrillRunnerTest {
     void setUp() throws IOException {
         // a JUnit @TempDir is 0700: the postgres user must be able to pass through to its clusters
         clusters = TestClusters.openForServer(Files.createDirectory(TestClusters.openForServer(tmp).resolve("clusters")));
-        work = tmp.resolve("work");
-        runner = new DrillRunner(new EphemeralPostgresSandboxProvider(PostgresInstallations.discover(), clusters), work,
+        runner = new DrillRunner(new EphemeralPostgresSandboxProvider(PostgresInstallations.discover(), clusters),
                 Clock.systemUTC());
         now = Instant.now();
     }
@@ -59,9 +66,6 @@ class DrillRunnerTest {
     @AfterEach
     void teardownHappenedOnEveryPath() throws IOException {
         assertEmpty(clusters, "sandbox clusters");
-        if (Files.exists(work)) {
-            assertEmpty(work, "work directories");
-        }
     }
 
     /** The configuration of issue 3's example drill. */
@@ -80,7 +84,7 @@ class DrillRunnerTest {
 
         assertEquals(Outcome.PASSED, r.outcome(), r.reason());
         assertTrue(r.reason().matches("restored 6 tables, 4,261 rows in [0-9.]+ (s|ms); 6 checks passed"), r.reason());
-        assertEquals(List.of("fetch", "sandbox", "restore", "checks", "teardown"),
+        assertEquals(List.of("sandbox", "fetch", "restore", "checks", "teardown"),
                 r.steps().stream().map(StepResult::name).toList());
         assertTrue(r.steps().stream().allMatch(s -> s.status() == Outcome.PASSED), r.steps().toString());
         assertTrue(r.steps().stream().allMatch(s -> s.duration().toNanos() > 0), r.steps().toString());
@@ -137,7 +141,7 @@ class DrillRunnerTest {
     void aStaleBackupFailsRpoEvenThoughItRestores() {
         Clock fixed = Clock.fixed(now, java.time.ZoneOffset.UTC);
         DrillRunner atNow = new DrillRunner(new EphemeralPostgresSandboxProvider(PostgresInstallations.discover(), clusters),
-                work, fixed);
+                fixed);
         DrillResult r = atNow.run(shopQuarterly(), DumpFixtures.staleBackup(now));
 
         assertEquals(Outcome.FAILED, r.outcome());
@@ -187,15 +191,93 @@ class DrillRunnerTest {
     }
 
     @Test
-    void aChecksumMismatchFailsBeforeAnySandboxIsMade() {
+    void aChecksumMismatchFailsTheDrillEvenThoughTheRestoreSucceeded() {
         DrillResult r = show(runner.run(shopQuarterly(), DumpFixtures.checksumMismatchBackup(now)));
 
         assertEquals(Outcome.FAILED, r.outcome());
         assertEquals("checksum mismatch: manifest says 3f2a…, object is 9b1c…", r.reason());
-        assertEquals(List.of("fetch", "verify", "materialize", "checks"), r.steps().stream().map(StepResult::name).toList(),
-                "the backup's own steps, the runner's record of the failure, RPO; no sandbox");
-        assertEquals(List.of("backup age (RPO)"), r.checks().stream().map(CheckResult::name).toList());
-        assertEquals("ephemeral sandbox (not created)", r.sandbox());
+        assertEquals(List.of("sandbox", "fetch", "verify", "restore", "checks", "teardown"),
+                r.steps().stream().map(StepResult::name).toList(),
+                "the backup's own steps, the runner's record of the failure, RPO only");
+        assertEquals(Outcome.FAILED, step(r, "restore").status());
+        assertEquals(List.of("backup age (RPO)"), r.checks().stream().map(CheckResult::name).toList(),
+                "no check runs on data that is not the data backed up");
+    }
+
+    @Test
+    void aSandboxThatStopsReadingEarlyStillHasTheWholeBackupVerified() {
+        DrillResult r = show(new DrillRunner(readsOneByte(false), Clock.systemUTC()).run(shopQuarterly(),
+                DumpFixtures.checksumMismatchBackup(now)));
+
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertEquals("checksum mismatch: manifest says 3f2a…, object is 9b1c…", r.reason());
+    }
+
+    @Test
+    void aDamagedBackupIsNamedBeforeTheRestoreToolsComplaint() {
+        DrillResult r = show(new DrillRunner(readsOneByte(true), Clock.systemUTC()).run(shopQuarterly(),
+                DumpFixtures.checksumMismatchBackup(now)));
+
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertEquals("checksum mismatch: manifest says 3f2a…, object is 9b1c…", r.reason(),
+                "the restore tool failed on a backup that is not the one written: the backup is the reason");
+    }
+
+    /**
+     * Ephemeral sandboxes whose restore reads one byte and returns (or fails, as a restore tool
+     * that gives up early would), leaving the rest of the stream to the runner.
+     */
+    private SandboxProvider readsOneByte(boolean thenFail) {
+        SandboxProvider real = new EphemeralPostgresSandboxProvider(PostgresInstallations.discover(), clusters);
+        return new SandboxProvider() {
+            @Override
+            public String kind() {
+                return real.kind();
+            }
+
+            @Override
+            public Sandbox create(SandboxRequest request) throws SandboxRefusedException, SandboxUnavailableException {
+                Sandbox s = real.create(request);
+                return new Sandbox() {
+                    @Override
+                    public String describe() {
+                        return s.describe();
+                    }
+
+                    @Override
+                    public List<String> warnings() {
+                        return s.warnings();
+                    }
+
+                    @Override
+                    public void restore(InputStream dump, String dumpFormat) throws DumpReadException, RestoreFailedException {
+                        try {
+                            dump.read();
+                        } catch (IOException e) {
+                            throw new DumpReadException(e);
+                        }
+                        if (thenFail) {
+                            throw new RestoreFailedException("pg_restore: error: input file is too short");
+                        }
+                    }
+
+                    @Override
+                    public QueryResult query(String sql, Duration timeout) throws QueryFailedException {
+                        return s.query(sql, timeout);
+                    }
+
+                    @Override
+                    public Map<String, Long> rowCounts(Duration timeout) throws QueryFailedException {
+                        return s.rowCounts(timeout);
+                    }
+
+                    @Override
+                    public void close() {
+                        s.close();
+                    }
+                };
+            }
+        };
     }
 
     @Test
@@ -218,7 +300,7 @@ class DrillRunnerTest {
     @Test
     void aSandboxThatCannotBeMadeErrors() {
         SandboxProvider noBinaries = new EphemeralPostgresSandboxProvider(PostgresInstallations.of(List.of()), clusters);
-        DrillResult r = new DrillRunner(noBinaries, work, Clock.systemUTC()).run(shopQuarterly(), DumpFixtures.goodBackup(now));
+        DrillResult r = new DrillRunner(noBinaries, Clock.systemUTC()).run(shopQuarterly(), DumpFixtures.goodBackup(now));
 
         assertEquals(Outcome.ERRORED, r.outcome());
         assertTrue(r.reason().startsWith("could not create the ephemeral sandbox: no PostgreSQL server binaries"), r.reason());
@@ -267,7 +349,7 @@ class DrillRunnerTest {
 
     @Test
     void aBackupThatThrowsUnexpectedlyErrors() {
-        FixtureBackup buggy = DumpFixtures.goodBackup(now).withMaterializer((file, steps) -> {
+        FixtureBackup buggy = DumpFixtures.goodBackup(now).withOpener(steps -> {
             throw new NullPointerException("a bug in the orchestrator");
         });
         DrillResult r = show(runner.run(shopQuarterly(), buggy));
@@ -286,32 +368,44 @@ class DrillRunnerTest {
     }
 
     @Test
-    void thePlaintextDumpIsPrivateAndGoneBeforeTheChecksRun() {
-        AtomicReference<String> seen = new AtomicReference<>();
-        Check look = new Check() {
+    void progressIsReportedAndAListenerThatThrowsChangesNothing() {
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        long[] lastBytes = {0};
+        DrillProgress recording = new DrillProgress() {
             @Override
-            public String name() {
-                return "look at the work dir";
+            public void step(String name) {
+                events.add(name);
             }
 
             @Override
-            public CheckResult run(io.lifeboat.drills.check.CheckContext context) {
-                try (Stream<Path> dirs = Files.list(work)) {
-                    Path dir = dirs.findFirst().orElseThrow();
-                    try (Stream<Path> inside = Files.list(dir)) {
-                        seen.set(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))
-                                + " " + inside.count());
-                    }
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-                return new CheckResult(name(), Outcome.PASSED, "looked", Optional.empty(), Duration.ZERO);
+            public void restored(long bytes, long total) {
+                lastBytes[0] = bytes;
+            }
+
+            @Override
+            public void check(int index, int total, String name) {
+                events.add(index + "/" + total + " " + name);
             }
         };
-        DrillResult r = show(runner.run(shopQuarterly(look), DumpFixtures.goodBackup(now)));
-
+        DrillResult r = show(runner.run(shopQuarterly(), DumpFixtures.goodBackup(now), runner.newRunId(), recording));
         assertEquals(Outcome.PASSED, r.outcome(), r.reason());
-        assertEquals("rwx------ 0", seen.get(), "a 0700 work dir, already empty when checks run");
+        assertEquals(List.of("sandbox", "restore", "checks", "1/6 backup age (RPO)", "2/6 restore time (RTO)", "3/6 row counts",
+                "4/6 canary", "5/6 orders present", "6/6 recent orders", "teardown"), events);
+        assertTrue(lastBytes[0] > 0, "restored bytes reported");
+
+        DrillProgress throwing = new DrillProgress() {
+            @Override
+            public void step(String name) {
+                throw new IllegalStateException("a broken terminal");
+            }
+
+            @Override
+            public void restored(long bytes, long total) {
+                throw new IllegalStateException("a broken terminal");
+            }
+        };
+        DrillResult quiet = runner.run(shopQuarterly(), DumpFixtures.goodBackup(now), runner.newRunId(), throwing);
+        assertEquals(Outcome.PASSED, quiet.outcome(), quiet.reason());
     }
 
     @Test

@@ -43,6 +43,30 @@ public final class WebhookAlerter {
     public void send(DrillResult result) throws AlertFailedException {
         ObjectNode body = DrillResultJson.toJson(result);
         body.put("text", text(result));
+        post(body);
+    }
+
+    /**
+     * Posts a message that is not a drill result (a restore request's one-time code): {@code text}
+     * for chat, plus {@code fields} for generic receivers. The body is never logged.
+     *
+     * @throws AlertFailedException naming the host only
+     */
+    public void sendMessage(String text, java.util.Map<String, String> fields) throws AlertFailedException {
+        ObjectNode body = DrillResultJson.mapper().createObjectNode();
+        fields.forEach(body::put);
+        body.put("text", text);
+        post(body);
+    }
+
+    /** The webhook of an {@code alerts:} section, its URL read from the file when it lives in one. */
+    public static WebhookAlerter of(io.lifeboat.config.AlertsConfig alerts) {
+        URI url = alerts.webhookUrl().orElseGet(() -> URI.create(io.lifeboat.drills.process.PrivateFiles.readFirstLine(
+                alerts.webhookUrlFile().orElseThrow(), "webhook URL file").strip()));
+        return new WebhookAlerter(url, alerts.timeout(), alerts.onPassed());
+    }
+
+    private void post(ObjectNode body) throws AlertFailedException {
         HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "lifeboat")

@@ -8,6 +8,7 @@ import io.lifeboat.backup.BackupResult;
 import io.lifeboat.backup.BackupStatus;
 import io.lifeboat.backup.Manifest;
 import io.lifeboat.backup.Progress;
+import io.lifeboat.catalog.RunOrigin;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.config.SourceConfig;
 import io.lifeboat.config.TargetConfig;
@@ -29,7 +30,8 @@ final class BackupCommand {
 
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = {"Dump SOURCE and stream it, compressed (zstd) and encrypted (age), into its target.",
-                    "Uses the target's write credentials only. The manifest is written last: a backup without one is incomplete."},
+                    "Uses the target's write credentials only. The manifest is written last: a backup without one is incomplete.",
+                    "The run is recorded in the catalog. Two runs of one source never overlap: a second one exits 3."},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:backup stored and manifest written",
                     "1:the dump or the upload failed (nothing left looking complete)",
@@ -57,8 +59,11 @@ final class BackupCommand {
             BackupResult result;
             try {
                 Progress progress = ProgressLine.forTerminal(err());
-                try (StorageTarget writer = app.openForWriting(target)) {
-                    result = app.pipeline(config, source, writer).run(source, progress);
+                try {
+                    result = app.jobs().backup(config, source.name(), RunOrigin.CLI, progress, w -> {
+                        warnings.add(w);
+                        err().println("warning: " + w);
+                    });
                 } finally {
                     if (progress instanceof ProgressLine line) {
                         line.finish();

@@ -3,14 +3,12 @@ package io.lifeboat.cli;
 import io.lifeboat.Application;
 import io.lifeboat.ExitCode;
 import io.lifeboat.LifeboatException;
+import io.lifeboat.drills.privateserver.PrivateDirectories;
 import io.lifeboat.demo.Demo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -108,22 +106,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private static void deleteTree(Path root) {
         try {
-            if (!Files.exists(root)) {
-                return;
-            }
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            PrivateDirectories.deleteTree(root);
         } catch (IOException e) {
             throw new UncheckedIOException("demo: could not remove " + root + ": " + e.getMessage(), e);
         }

@@ -3,11 +3,13 @@ package io.lifeboat.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lifeboat.Application;
 import io.lifeboat.ExitCode;
+import io.lifeboat.catalog.RunOrigin;
 import io.lifeboat.config.DrillConfig;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.drill.DrillResultJson;
 import io.lifeboat.drill.DrillResultStore;
 import io.lifeboat.drill.DrillService;
+import io.lifeboat.drills.DrillProgress;
 import io.lifeboat.drills.DrillResult;
 import io.lifeboat.drills.Durations;
 import io.lifeboat.drills.Outcome;
@@ -33,7 +35,8 @@ final class DrillCommand {
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = {"Restore a backup of the drill's source into a throwaway sandbox and verify it.",
                     "Uses the target's read credentials and the age identity file; the newest complete backup unless --backup.",
-                    "The result is recorded in the state directory and posted to the alert webhook on FAILED/ERRORED."},
+                    "The result is recorded in the catalog and the state directory, and posted to the alert webhook on FAILED/ERRORED.",
+                    "Two runs of one drill never overlap: a second one exits 3 while the first holds the drill's lock."},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:PASSED: the backup restored and every check passed",
                     "1:FAILED: the backup or the data is bad (checksum, decryption, restore, a check, RPO, RTO, guard)",
@@ -58,7 +61,17 @@ final class DrillCommand {
             LifeboatConfig config = config();
             DrillConfig drill = config.drill(drillName);
             Warnings.blastRadius(config.targetOf(config.sourceOf(drill))).ifPresent(w -> err().println("warning: " + w));
-            DrillService.DrillRun run = new DrillService(app).run(config, drillName, Optional.ofNullable(backupId));
+            // Progress goes to stderr (a terminal only), so that --format json leaves stdout one JSON document.
+            DrillProgress progress = DrillProgressLine.forTerminal(err(), drillName);
+            DrillService.DrillRun run;
+            try {
+                run = app.jobs().drill(config, drillName, Optional.ofNullable(backupId), RunOrigin.CLI,
+                        w -> err().println("warning: " + w), progress);
+            } finally {
+                if (progress instanceof DrillProgressLine line) {
+                    line.finish();
+                }
+            }
             DrillResult r = run.result();
             printSummary(err(), r, run);
             if (format == OutputFormat.json) {
@@ -87,23 +100,31 @@ final class DrillCommand {
         err.println("backup   " + r.backupId().orElse("(none)") + r.backupAge().map(a -> ", " + Durations.describe(a) + " old").orElse(""));
         err.println("sandbox  " + r.sandbox());
         r.restoreDuration().ifPresent(d -> err.println("restore  " + Durations.describe(d)));
-        if (!r.steps().isEmpty()) {
-            List<String> steps = new ArrayList<>();
-            for (StepResult s : r.steps()) {
-                steps.add(s.name() + " " + Durations.describe(s.duration()) + (s.status() == Outcome.PASSED ? "" : " " + s.status()));
-            }
-            err.println("steps    " + String.join(" | ", steps));
-        }
-        for (CheckResult c : r.checks()) {
-            err.println("check    " + mark(c.status()) + " " + c.name() + ": " + c.reason());
-        }
+        printStepsAndChecks(err, r.steps(), r.checks());
         r.warnings().forEach(w -> err.println("warning  " + w));
-        err.println("recorded " + run.recordedAt());
+        if (java.nio.file.Files.exists(run.recordedAt())) {
+            // (the demo's state directory is gone by the time it prints: no path to a deleted file)
+            err.println("recorded " + run.recordedAt());
+        }
         run.alertProblem().ifPresent(p -> err.println("ALERT    " + p));
         if (run.alerted()) {
             err.println("alerted  webhook");
         }
         err.flush();
+    }
+
+    /** The steps line and a line per check, as drill and restore summaries show them. */
+    static void printStepsAndChecks(PrintWriter err, List<StepResult> stepResults, List<CheckResult> checks) {
+        if (!stepResults.isEmpty()) {
+            List<String> steps = new ArrayList<>();
+            for (StepResult s : stepResults) {
+                steps.add(s.name() + " " + Durations.describe(s.duration()) + (s.status() == Outcome.PASSED ? "" : " " + s.status()));
+            }
+            err.println("steps    " + String.join(" | ", steps));
+        }
+        for (CheckResult c : checks) {
+            err.println("check    " + mark(c.status()) + " " + c.name() + ": " + c.reason());
+        }
     }
 
     private static String mark(Outcome o) {

@@ -13,11 +13,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = LifeboatCommand.VersionProvider.class,
         description = "Backups outside the blast radius, and the drills that prove they restore.",
-        subcommands = {DemoCommand.class, BackupCommand.class, DrillCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, BackupCommand.class, DrillCommand.class, RestoreCommand.class, CatalogCommand.class,
+                ReportCommand.class, ServeCommand.class, TriggerCommand.class, AuditCommand.class, ConfigCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
-                "1:the job ran and failed (backup failed, drill FAILED, audit found a hole)",
+                "1:the job ran and failed (backup failed, drill FAILED, report shows a FAILED/ERRORED/OVERDUE item)",
                 "2:bad usage or invalid configuration",
                 "3:could not complete (target or database unreachable, sandbox could not start)"},
         footer = {"", "Configuration: --config FILE, else $LIFEBOAT_CONFIG, else ./lifeboat.yaml."})

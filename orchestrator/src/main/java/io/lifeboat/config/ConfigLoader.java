@@ -65,19 +65,29 @@ import org.yaml.snakeyaml.representer.Representer;
  */
 public final class ConfigLoader {
     static final List<String> TOP_KEYS = List.of("state_dir", "compression", "sources", "targets", "encryption",
-            "sandboxes", "drills", "alerts");
+            "sandboxes", "drills", "alerts", "catalog", "schedule");
     static final List<String> SOURCE_KEYS = List.of(
-            "engine", "host", "port", "database", "user", "password_file", "sslmode", "target", "schedule", "canary");
+            "engine", "host", "port", "database", "user", "password_file", "sslmode", "target", "schedule", "canary",
+            "max_backup_age", "restore_gate", "restore_request_expiry");
+    static final List<String> CATALOG_KEYS = List.of("url", "user", "password_file");
+    static final List<String> SCHEDULE_KEYS = List.of("grace", "shutdown_timeout", "trigger_poll", "metrics_file");
     static final List<String> SANDBOX_KEYS = List.of("engine", "host", "port", "user", "password_file", "sslmode");
     static final List<String> DRILL_KEYS = List.of("source", "sandbox", "sandbox_server", "image", "schedule",
             "max_backup_age", "max_restore_time", "row_count_tolerance", "check_timeout", "checks");
     static final List<String> CHECK_KEYS = List.of("name", "sql", "expect", "timeout");
     static final List<String> ALERTS_KEYS = List.of("webhook_url_file", "webhook_url", "on_passed", "timeout");
     static final List<String> TARGET_KEYS = List.of("url", "region", "endpoint", "path_style", "checksum",
-            "object_lock", "part_size", "write_credentials", "read_credentials");
-    /** Everything a target may have except its URL is about S3. */
-    static final List<String> S3_ONLY_KEYS = TARGET_KEYS.subList(1, TARGET_KEYS.size());
-    static final List<String> CREDENTIALS_KEYS = List.of("profile", "credentials_file");
+            "object_lock", "part_size", "write_credentials", "read_credentials", "audit_schedule");
+    /** Everything a target may have except its URL and its audit schedule is about S3. */
+    static final List<String> S3_ONLY_KEYS = TARGET_KEYS.subList(1, TARGET_KEYS.size() - 1);
+    static final List<String> CREDENTIALS_KEYS = List.of("profile", "credentials_file", "role_arn", "external_id",
+            "session_duration", "session_policy", "sts_endpoint");
+    /** Only meaningful when a role is assumed. */
+    static final List<String> ASSUME_ROLE_KEYS = CREDENTIALS_KEYS.subList(3, CREDENTIALS_KEYS.size());
+    /** STS's own limits on a role session (AWS: 900 s to the role's maximum, at most 12 h). */
+    static final Duration MIN_SESSION = Duration.ofMinutes(15);
+    static final Duration MAX_SESSION = Duration.ofHours(12);
+    static final Duration DEFAULT_SESSION = Duration.ofMinutes(15);
     static final List<String> OBJECT_LOCK_KEYS = List.of("mode", "retain_days");
     static final List<String> ENCRYPTION_KEYS = List.of("recipients", "identity_file");
     static final List<String> COMPRESSION_KEYS = List.of("level");
@@ -96,6 +106,10 @@ public final class ConfigLoader {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final Pattern S3_PREFIX = Pattern.compile("[A-Za-z0-9!_.*'()/-]+");
     private static final Pattern REGION = Pattern.compile("[A-Za-z0-9._-]+");
+    /** An IAM role ARN; the account may be empty on Ceph RGW ({@code arn:aws:iam:::role/name}). */
+    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::([0-9]{12})?:role/[A-Za-z0-9+=,.@_/-]{1,512}");
+    /** STS's character set and length for an external ID. */
+    private static final Pattern EXTERNAL_ID = Pattern.compile("[A-Za-z0-9+=,.@:/_-]{2,1224}");
     private static final Pattern HOST_WITH_PORT = Pattern.compile("[^:\\[\\]]+:[0-9]+");
     private static final int AGE_RECIPIENT_LENGTH = 62;
     private static final int MAX_CHECK_NAME_LENGTH = 100;
@@ -132,6 +146,9 @@ public final class ConfigLoader {
     private static final String DRILL_EXAMPLE = "shop-quarterly: { source: shop, sandbox: ephemeral }";
     private static final String CHECK_EXAMPLE =
             "- { name: orders present, sql: SELECT count(*) FROM orders, expect: \">= 1000\" }";
+    private static final String CATALOG_EXAMPLE =
+            "catalog: { url: jdbc:postgresql://10.0.0.7:5432/lifeboat, user: lifeboat, password_file: /etc/lifeboat/catalog.pass }";
+    private static final Pattern JDBC_PASSWORD = Pattern.compile("(?i)[?&;]password=");
     private static final String ALERTS_EXAMPLE = "alerts: { webhook_url_file: /etc/lifeboat/webhook.url }";
     private static final String EXPECT_HINT = "expectations are >= N, <= N, = VALUE, true, between A and B,"
             + " or matches /REGEX/; quote them, e.g. expect: \">= 1000\"";
@@ -315,10 +332,14 @@ public final class ConfigLoader {
                         top.has("sandboxes") ? sandboxSection.map(YamlMapping::keys) : Optional.of(Set.of()), sandboxes)))
                 .orElse(Map.of());
         Optional<AlertsConfig> alerts = top.optionalMapping("alerts", ALERTS_EXAMPLE).flatMap(this::readAlerts);
+        Optional<CatalogConfig> catalog = top.optionalMapping("catalog", CATALOG_EXAMPLE).flatMap(this::readCatalog);
+        ScheduleConfig schedule = top.optionalMapping("schedule", "schedule: { grace: 6h }").map(this::readSchedule)
+                .orElseGet(ScheduleConfig::defaults);
         problems.throwIfAny();
         // Every reader records a problem whenever it returns empty, so these are present here.
         return new LifeboatConfig(problems.file(), sources, targets, encryption.orElseThrow(), compression,
-                stateDir.orElseThrow(), sandboxes, drills, alerts);
+                stateDir.orElseThrow(), sandboxes, drills, alerts,
+                catalog.orElseGet(() -> CatalogConfig.inStateDir(stateDir.orElseThrow())), schedule);
     }
 
     /**
@@ -417,13 +438,31 @@ public final class ConfigLoader {
         Optional<String> schedule = m.optionalString("schedule");
         schedule.flatMap(QuartzCronSyntax::check).ifPresent(d -> m.problem("schedule", d.message(), d.hint()));
         boolean canary = m.optionalBoolean("canary").orElse(false);
+        Optional<Duration> maxBackupAge = m.optionalDuration("max_backup_age");
+        RestorePolicy restore = readRestorePolicy(m);
 
         if (problems.count() != before) {
             return Optional.empty();
         }
         return Optional.of(new SourceConfig(m.name(), engine.orElseThrow(), host.orElseThrow(), port.orElseThrow(),
                 database.orElseThrow(), user.orElseThrow(), passwordFile, sslMode, target.orElseThrow(), schedule,
-                canary, m.line()));
+                canary, maxBackupAge, m.line(), restore));
+    }
+
+    private static RestorePolicy readRestorePolicy(YamlMapping m) {
+        List<String> gates = java.util.Arrays.stream(RestorePolicy.Gate.values()).map(RestorePolicy.Gate::configName).toList();
+        RestorePolicy.Gate gate = m.optionalChoice("restore_gate", gates)
+                .map(g -> RestorePolicy.Gate.valueOf(g.toUpperCase(java.util.Locale.ROOT))).orElse(RestorePolicy.Gate.TTY);
+        Optional<Duration> expiry = m.optionalDuration("restore_request_expiry");
+        if (expiry.isPresent() && gate != RestorePolicy.Gate.APPROVAL) {
+            // a setting that does nothing is a misunderstanding to point out, not to ignore
+            m.problem("restore_request_expiry", "only applies to restore_gate: approval",
+                    "set restore_gate: approval, or remove restore_request_expiry");
+        }
+        if (expiry.isPresent() && expiry.get().isZero()) {
+            m.problem("restore_request_expiry", "must be longer than 0", "e.g. restore_request_expiry: 30m");
+        }
+        return new RestorePolicy(gate, expiry.orElse(RestorePolicy.DEFAULT_EXPIRY));
     }
 
     private static void refuseInlinePasswords(YamlMapping m) {
@@ -500,6 +539,8 @@ public final class ConfigLoader {
         refuseInlineS3Keys(m);
         m.rejectUnknownKeys(TARGET_KEYS);
         Optional<URI> url = m.requireString("url", "url: s3://lifeboat-backups/prod").flatMap(u -> parseTargetUrl(m, u));
+        Optional<String> auditSchedule = m.optionalString("audit_schedule");
+        auditSchedule.flatMap(QuartzCronSyntax::check).ifPresent(d -> m.problem("audit_schedule", d.message(), d.hint()));
 
         if (url.isPresent() && "file".equals(url.get().getScheme())) {
             for (String key : S3_ONLY_KEYS) {
@@ -513,14 +554,14 @@ public final class ConfigLoader {
             }
             return Optional.of(new TargetConfig(m.name(), url.get(), Optional.empty(), Optional.empty(), false,
                     TargetConfig.ChecksumMode.SHA256, Optional.empty(), DEFAULT_PART_SIZE,
-                    CredentialsConfig.defaultChain(), CredentialsConfig.defaultChain(), m.line()));
+                    CredentialsConfig.defaultChain(), CredentialsConfig.defaultChain(), m.line(), auditSchedule));
         }
 
         Optional<String> region = m.optionalString("region");
         if (region.isPresent() && !REGION.matcher(region.get()).matches()) {
             m.problem("region", ProblemList.quote(region.get()) + " is not a region name", "e.g. region: eu-central-1");
         }
-        Optional<URI> endpoint = m.optionalString("endpoint").flatMap(e -> parseEndpoint(m, e));
+        Optional<URI> endpoint = m.optionalString("endpoint").flatMap(e -> parseEndpoint(m, "endpoint", e));
         boolean pathStyle = m.optionalBoolean("path_style").orElse(false);
         TargetConfig.ChecksumMode checksum = m.optionalChoice("checksum", List.of("sha256", "off"))
                 .map(c -> c.equals("off") ? TargetConfig.ChecksumMode.OFF : TargetConfig.ChecksumMode.SHA256)
@@ -530,12 +571,13 @@ public final class ConfigLoader {
         long partSize = readPartSize(m);
         Optional<CredentialsConfig> write = readCredentials(m, "write_credentials");
         Optional<CredentialsConfig> read = readCredentials(m, "read_credentials");
+        requireSeparateRoles(m, write, read);
 
         if (problems.count() != before) {
             return Optional.empty();
         }
         return Optional.of(new TargetConfig(m.name(), url.orElseThrow(), region, endpoint, pathStyle, checksum,
-                objectLock, partSize, write.orElseThrow(), read.orElseThrow(), m.line()));
+                objectLock, partSize, write.orElseThrow(), read.orElseThrow(), m.line(), auditSchedule));
     }
 
     /** {@code s3://bucket[/prefix]} or {@code file:///absolute/dir}. */
@@ -615,31 +657,31 @@ public final class ConfigLoader {
         return Optional.of(uri);
     }
 
-    private static Optional<URI> parseEndpoint(YamlMapping m, String text) {
+    private static Optional<URI> parseEndpoint(YamlMapping m, String key, String text) {
         if (text.contains("@")) {
-            m.problem("endpoint", "must not contain credentials (user:password@)",
+            m.problem(key, "must not contain credentials (user:password@)",
                     "remove them; S3 credentials come from write_credentials and read_credentials");
             return Optional.empty();
         }
-        String hint = "e.g. endpoint: https://s3.example.net or endpoint: http://127.0.0.1:7480";
+        String hint = "e.g. " + key + ": https://s3.example.net or " + key + ": http://127.0.0.1:7480";
         URI uri;
         try {
             uri = new URI(text);
         } catch (URISyntaxException e) {
-            m.problem("endpoint", ProblemList.quote(text) + " is not a valid URL", hint);
+            m.problem(key, ProblemList.quote(text) + " is not a valid URL", hint);
             return Optional.empty();
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            m.problem("endpoint", ProblemList.quote(text) + " is not an http:// or https:// URL", hint);
+            m.problem(key, ProblemList.quote(text) + " is not an http:// or https:// URL", hint);
             return Optional.empty();
         }
         if (uri.getRawAuthority() == null || uri.getRawAuthority().isEmpty()) {
-            m.problem("endpoint", ProblemList.quote(text) + " names no host", hint);
+            m.problem(key, ProblemList.quote(text) + " names no host", hint);
             return Optional.empty();
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            m.problem("endpoint", ProblemList.quote(text) + " has a query or fragment", "give the server's base URL, " + hint);
+            m.problem(key, ProblemList.quote(text) + " has a query or fragment", "give the server's base URL, " + hint);
             return Optional.empty();
         }
         return Optional.of(uri);
@@ -694,11 +736,67 @@ public final class ConfigLoader {
             m.rejectUnknownKeys(CREDENTIALS_KEYS);
             Optional<String> profile = m.optionalString("profile");
             Optional<Path> file = m.optionalAbsolutePath("credentials_file", "/etc/lifeboat/aws-credentials", false);
+            Optional<AssumeRoleConfig> role = readAssumeRole(m);
             if (problems.count() != before) {
                 return Optional.empty();
             }
-            return Optional.of(new CredentialsConfig(profile, file));
+            return Optional.of(new CredentialsConfig(profile, file, role));
         });
+    }
+
+    /** {@code role_arn} and its companions; without role_arn none of them may appear. */
+    private static Optional<AssumeRoleConfig> readAssumeRole(YamlMapping m) {
+        if (!m.has("role_arn")) {
+            for (String key : ASSUME_ROLE_KEYS) {
+                if (m.has(key)) {
+                    m.problem(key, "only applies when a role is assumed",
+                            "add role_arn (the writer's or reader's role in the backup account), or remove " + key);
+                }
+            }
+            return Optional.empty();
+        }
+        Optional<String> arn = m.requireString("role_arn", "role_arn: arn:aws:iam::222222222222:role/lifeboat-writer");
+        if (arn.isPresent() && !ROLE_ARN.matcher(arn.get()).matches()) {
+            m.problem("role_arn", ProblemList.quote(arn.get()) + " is not an IAM role ARN",
+                    "e.g. role_arn: arn:aws:iam::222222222222:role/lifeboat-writer (terraform output writer_role_arn)");
+            arn = Optional.empty();
+        }
+        // The external ID is what keeps another tenant of the same principal from borrowing the
+        // role (the confused deputy); the terraform modules always demand one.
+        Optional<String> externalId = m.requireString("external_id", "external_id: <the writer_external_id given to terraform>");
+        if (externalId.isPresent() && !EXTERNAL_ID.matcher(externalId.get()).matches()) {
+            // Not quoted back: it is half of what an impostor needs.
+            m.problem("external_id", "is not a valid external ID",
+                    "use 2 to 1224 characters of letters, digits and + = , . @ : / _ -");
+            externalId = Optional.empty();
+        }
+        Optional<Duration> duration = m.optionalDuration("session_duration");
+        if (duration.isPresent() && (duration.get().compareTo(MIN_SESSION) < 0 || duration.get().compareTo(MAX_SESSION) > 0)) {
+            m.problem("session_duration", ProblemList.quote(m.optionalScalar("session_duration").orElseThrow().text())
+                            + " is outside what STS grants",
+                    "use 15m to 12h (and at most the role's maximum session duration); the credentials are renewed"
+                            + " before they expire, so short is fine");
+            duration = Optional.empty();
+        }
+        AssumeRoleConfig.SessionPolicy policy = m.optionalChoice("session_policy", List.of("prefix", "none"))
+                .map(p -> p.equals("prefix") ? AssumeRoleConfig.SessionPolicy.PREFIX : AssumeRoleConfig.SessionPolicy.NONE)
+                .orElse(AssumeRoleConfig.SessionPolicy.NONE);
+        Optional<URI> sts = m.optionalString("sts_endpoint").flatMap(e -> parseEndpoint(m, "sts_endpoint", e));
+        if (arn.isEmpty() || externalId.isEmpty() || (m.has("session_duration") && duration.isEmpty())) {
+            return Optional.empty();
+        }
+        return Optional.of(new AssumeRoleConfig(arn.get(), externalId.get(), duration.orElse(DEFAULT_SESSION), policy, sts));
+    }
+
+    /** Drills never use the writer and backups never use the reader: one role for both would undo that. */
+    private static void requireSeparateRoles(YamlMapping target, Optional<CredentialsConfig> write, Optional<CredentialsConfig> read) {
+        Optional<String> writer = write.flatMap(CredentialsConfig::assumeRole).map(AssumeRoleConfig::roleArn);
+        Optional<String> reader = read.flatMap(CredentialsConfig::assumeRole).map(AssumeRoleConfig::roleArn);
+        if (writer.isPresent() && writer.equals(reader)) {
+            target.problem("read_credentials", "assumes the same role as write_credentials (" + writer.get() + ")",
+                    "the writer role may only put and the reader role only get and list: give each its own role"
+                            + " (terraform modules writer-role and reader-role)");
+        }
     }
 
     private static void refuseInlineS3Keys(YamlMapping m) {
@@ -972,6 +1070,52 @@ public final class ConfigLoader {
             return Optional.empty();
         }
         return Optional.of(new CheckConfig(name.orElseThrow(), sql.orElseThrow(), expect.orElseThrow(), timeout, c.line()));
+    }
+
+    // ---- catalog and schedule ---------------------------------------------------------------
+
+    /**
+     * A PostgreSQL database (a cluster's shared catalog and job store) or an H2 file. Other JDBC
+     * URLs are refused: the catalog's DDL and the scheduler's delegate exist for these two only.
+     */
+    private Optional<CatalogConfig> readCatalog(YamlMapping c) {
+        int before = problems.count();
+        refuseInlinePasswords(c);
+        c.rejectUnknownKeys(CATALOG_KEYS);
+        Optional<String> url = c.requireString("url", "url: jdbc:postgresql://10.0.0.7:5432/lifeboat");
+        if (url.isPresent()) {
+            String u = url.get();
+            String lower = u.toLowerCase(Locale.ROOT);
+            if (JDBC_PASSWORD.matcher(u).find() || lower.contains("@")) {
+                // Never quoted: what follows password= is the secret.
+                c.problem("url", "must not contain a password", "put the password alone in a file readable only by"
+                        + " lifeboat's user and set password_file; if this file was ever shared, change the password");
+            } else if (lower.startsWith("jdbc:h2:")) {
+                if (!lower.startsWith("jdbc:h2:file:/")) {
+                    c.problem("url", ProblemList.quote(u) + " is not an H2 file URL with an absolute path",
+                            "write e.g. url: jdbc:h2:file:/var/lib/lifeboat/lifeboat, or remove catalog: to use the state directory");
+                }
+            } else if (!lower.startsWith("jdbc:postgresql://")) {
+                c.problem("url", ProblemList.quote(u) + " is not a PostgreSQL or H2 file JDBC URL",
+                        "the catalog is jdbc:postgresql://HOST:PORT/DATABASE (shared by a cluster) or"
+                                + " jdbc:h2:file:/ABSOLUTE/PATH (one host)");
+            }
+        }
+        Optional<String> user = c.optionalString("user");
+        Optional<Path> passwordFile = c.optionalAbsolutePath("password_file", "/etc/lifeboat/catalog.pass", false);
+        if (problems.count() != before) {
+            return Optional.empty();
+        }
+        return Optional.of(new CatalogConfig(url.orElseThrow(), user, passwordFile));
+    }
+
+    private ScheduleConfig readSchedule(YamlMapping s) {
+        s.rejectUnknownKeys(SCHEDULE_KEYS);
+        return new ScheduleConfig(
+                s.optionalDuration("grace").orElse(ScheduleConfig.DEFAULT_GRACE),
+                s.optionalDuration("shutdown_timeout").orElse(ScheduleConfig.DEFAULT_SHUTDOWN_TIMEOUT),
+                s.optionalDuration("trigger_poll").orElse(ScheduleConfig.DEFAULT_TRIGGER_POLL),
+                s.optionalAbsolutePath("metrics_file", "/var/lib/prometheus/node-exporter/lifeboat.prom", true));
     }
 
     // ---- alerts ---------------------------------------------------------------------------

@@ -25,6 +25,8 @@ import java.util.TreeSet;
  *                    them is the server of a source
  * @param drills      restore drills, by name (file order)
  * @param alerts      where drill outcomes are POSTed; empty when the file has no {@code alerts:}
+ * @param catalog     the catalog and job store database (H2 in the state directory by default)
+ * @param schedule    the scheduler's and the report's timing settings
  */
 public record LifeboatConfig(
         Path file,
@@ -35,7 +37,18 @@ public record LifeboatConfig(
         Path stateDir,
         Map<String, SandboxServerConfig> sandboxes,
         Map<String, DrillConfig> drills,
-        Optional<AlertsConfig> alerts) {
+        Optional<AlertsConfig> alerts,
+        CatalogConfig catalog,
+        ScheduleConfig schedule) {
+
+    /** A configuration with the default catalog (H2 in the state directory) and schedule settings. */
+    public LifeboatConfig(Path file, Map<String, SourceConfig> sources, Map<String, TargetConfig> targets,
+                          EncryptionConfig encryption, CompressionConfig compression, Path stateDir,
+                          Map<String, SandboxServerConfig> sandboxes, Map<String, DrillConfig> drills,
+                          Optional<AlertsConfig> alerts) {
+        this(file, sources, targets, encryption, compression, stateDir, sandboxes, drills, alerts,
+                CatalogConfig.inStateDir(stateDir), ScheduleConfig.defaults());
+    }
 
     public LifeboatConfig {
         // Not Map.copyOf: it forgets the file's order, and commands list sources in that order.

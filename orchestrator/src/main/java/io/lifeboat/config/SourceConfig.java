@@ -1,6 +1,7 @@
 package io.lifeboat.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -19,7 +20,11 @@ import java.util.Optional;
  * @param schedule     Quartz cron expression for scheduled backups (used by {@code serve})
  * @param canary       write a timestamped row into {@code lifeboat_canary} just before each dump,
  *                     which drills of that backup then require (default false)
+ * @param maxBackupAge the newest complete backup may be at most this old before the report calls
+ *                     the source OVERDUE; empty: the schedule's interval plus the grace period
  * @param line         line of the source's key in the file, for later error messages
+ * @param restore      how a restore of this source is confirmed ({@code restore_gate},
+ *                     {@code restore_request_expiry})
  */
 public record SourceConfig(
         String name,
@@ -33,5 +38,31 @@ public record SourceConfig(
         String target,
         Optional<String> schedule,
         boolean canary,
-        int line) {
+        Optional<Duration> maxBackupAge,
+        int line,
+        RestorePolicy restore) {
+
+    /** A source without its own maximum backup age, with the default restore policy (the terminal gate). */
+    public SourceConfig(String name, String engine, String host, int port, String database, String user,
+                        Optional<Path> passwordFile, String sslMode, String target, Optional<String> schedule,
+                        boolean canary, int line) {
+        this(name, engine, host, port, database, user, passwordFile, sslMode, target, schedule, canary, Optional.empty(), line,
+                RestorePolicy.DEFAULT);
+    }
+
+    /** A source with the default restore policy (the terminal gate). */
+    public SourceConfig(String name, String engine, String host, int port, String database, String user,
+                        Optional<Path> passwordFile, String sslMode, String target, Optional<String> schedule,
+                        boolean canary, Optional<Duration> maxBackupAge, int line) {
+        this(name, engine, host, port, database, user, passwordFile, sslMode, target, schedule, canary, maxBackupAge, line,
+                RestorePolicy.DEFAULT);
+    }
+
+    /** A source without its own maximum backup age. */
+    public SourceConfig(String name, String engine, String host, int port, String database, String user,
+                        Optional<Path> passwordFile, String sslMode, String target, Optional<String> schedule,
+                        boolean canary, int line, RestorePolicy restore) {
+        this(name, engine, host, port, database, user, passwordFile, sslMode, target, schedule, canary, Optional.empty(), line,
+                restore);
+    }
 }

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param writeCredentials what the backup side uses: may only put objects
  * @param readCredentials  what drills and listings use: may only get and list
  * @param line             line of the target's key in the file
+ * @param auditSchedule    Quartz cron on which {@code lifeboat serve} audits the target ({@code audit_schedule})
  */
 public record TargetConfig(
         String name,
@@ -29,7 +30,16 @@ public record TargetConfig(
         long partSizeBytes,
         CredentialsConfig writeCredentials,
         CredentialsConfig readCredentials,
-        int line) {
+        int line,
+        Optional<String> auditSchedule) {
+
+    /** A target that is audited only by hand. */
+    public TargetConfig(String name, URI url, Optional<String> region, Optional<URI> endpoint, boolean pathStyle,
+                        ChecksumMode checksum, Optional<ObjectLockConfig> objectLock, long partSizeBytes,
+                        CredentialsConfig writeCredentials, CredentialsConfig readCredentials, int line) {
+        this(name, url, region, endpoint, pathStyle, checksum, objectLock, partSizeBytes, writeCredentials, readCredentials, line,
+                Optional.empty());
+    }
 
     public enum Kind { S3, FILE }
 

@@ -2,7 +2,9 @@ package io.lifeboat.credentials;
 
 import io.lifeboat.ExitCode;
 import io.lifeboat.LifeboatException;
+import io.lifeboat.config.AssumeRoleConfig;
 import io.lifeboat.config.CredentialsConfig;
+import io.lifeboat.config.TargetConfig;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
@@ -16,6 +18,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -46,14 +50,34 @@ public final class AwsCredentials {
      *       file {@code credentials_file} (default {@code ~/.aws/credentials}). The file is checked
      *       and parsed now, so a bad file fails at start-up with exit code 2, not mid-backup.</li>
      * </ul>
-     * Role assumption (STS AssumeRole with an external id) is a later addition: it will wrap the
-     * provider returned by {@link #base} in an {@code StsAssumeRoleCredentialsProvider}, here.
+     * This is the source credential as it is; {@link #provider(CredentialsConfig, TargetConfig, Side)}
+     * adds role assumption.
      *
      * @throws LifeboatException (exit code 2) if the file is missing, readable or writable by
      *                           group or others, unparseable, or lacks the profile or its keys
      */
     public static AwsCredentialsProvider provider(CredentialsConfig config) {
         return base(config);
+    }
+
+    /**
+     * The credential {@code side} uses for {@code target}: the source credential of
+     * {@link #provider(CredentialsConfig)}, or, when {@code config} names a role, that role's
+     * temporary credentials assumed from it (session named {@code lifeboat-<side>-<target>},
+     * narrowed to the target's bucket and prefix if {@code session_policy: prefix}).
+     */
+    public static AwsCredentialsProvider provider(CredentialsConfig config, TargetConfig target, Side side) {
+        AwsCredentialsProvider source = base(config);
+        if (config.assumeRole().isEmpty()) {
+            return source;
+        }
+        AssumeRoleConfig role = config.assumeRole().get();
+        String sessionName = ("lifeboat-" + side.name().toLowerCase(Locale.ROOT) + "-" + target.name());
+        Optional<String> policy = role.sessionPolicy() == AssumeRoleConfig.SessionPolicy.PREFIX
+                ? Optional.of(SessionPolicies.forTarget(side, SessionPolicies.partitionOf(role.roleArn()), target.bucket(), target.prefix()))
+                : Optional.empty();
+        return new AssumedRoleCredentials(role, source, target.region(),
+                sessionName.substring(0, Math.min(64, sessionName.length())), policy);
     }
 
     private static AwsCredentialsProvider base(CredentialsConfig config) {

@@ -64,7 +64,7 @@ public final class DrillResultJson {
         return d.toNanos() / 1_000_000L / 1000.0;
     }
 
-    static ObjectMapper mapper() {
+    public static ObjectMapper mapper() {
         return MAPPER;
     }
 }

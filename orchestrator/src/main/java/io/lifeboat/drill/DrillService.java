@@ -13,6 +13,7 @@ import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.config.SandboxServerConfig;
 import io.lifeboat.config.SourceConfig;
 import io.lifeboat.config.TargetConfig;
+import io.lifeboat.drills.DrillProgress;
 import io.lifeboat.drills.DrillResult;
 import io.lifeboat.drills.DrillRunner;
 import io.lifeboat.drills.DrillSpec;
@@ -28,7 +29,6 @@ import io.lifeboat.drills.sandbox.SandboxServer;
 import io.lifeboat.engine.EngineSandboxes;
 import io.lifeboat.storage.StorageException;
 import io.lifeboat.storage.StorageTarget;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,6 +54,11 @@ public final class DrillService {
     }
 
     public DrillRun run(LifeboatConfig config, String drillName, Optional<String> backupId) {
+        return run(config, drillName, backupId, DrillProgress.NONE);
+    }
+
+    /** As {@link #run(LifeboatConfig, String, Optional)}, telling {@code progress} what the drill is doing. */
+    public DrillRun run(LifeboatConfig config, String drillName, Optional<String> backupId, DrillProgress progress) {
         DrillConfig drill = config.drill(drillName);
         SourceConfig source = config.sourceOf(drill);
         TargetConfig target = config.targetOf(source);
@@ -92,7 +97,8 @@ public final class DrillService {
                 return finish(config, result);
             }
             StoredBackup backup = new StoredBackup(reader, entry.manifest().orElseThrow(), identity);
-            result = new DrillRunner(provider, workDir(config), app.clock()).run(spec, backup);
+            DrillRunner runner = new DrillRunner(provider, app.clock());
+            result = runner.run(spec, backup, runner.newRunId(), progress);
         }
         return finish(config, result);
     }
@@ -115,9 +121,7 @@ public final class DrillService {
         if (config.alerts().isPresent()) {
             var alerts = config.alerts().get();
             try {
-                URI url = alerts.webhookUrl().orElseGet(() -> URI.create(PrivateFiles.readFirstLine(
-                        alerts.webhookUrlFile().orElseThrow(), "webhook URL file").strip()));
-                WebhookAlerter alerter = new WebhookAlerter(url, alerts.timeout(), alerts.onPassed());
+                WebhookAlerter alerter = WebhookAlerter.of(alerts);
                 if (alerter.wants(result)) {
                     alerter.send(result);
                     alerted = true;
@@ -137,7 +141,8 @@ public final class DrillService {
                 Optional.empty(), drill.sandbox().configName(), List.of(), List.of(), List.of());
     }
 
-    static DrillSpec spec(DrillConfig drill) {
+    /** The drill's configured checks and limits, as the drill library takes them. */
+    public static DrillSpec spec(DrillConfig drill) {
         List<Check> checks = new ArrayList<>();
         for (CheckConfig c : drill.checks()) {
             checks.add(new SqlCheck(c.name(), c.sql(), Expectation.parse(c.expect()), c.timeout()));
@@ -164,10 +169,6 @@ public final class DrillService {
 
     private static SandboxServer sandboxServer(SandboxServerConfig s) {
         return new SandboxServer(s.name(), s.host(), s.port(), s.user(), s.passwordFile(), s.sslMode());
-    }
-
-    private static Path workDir(LifeboatConfig config) {
-        return config.stateDir().resolve("work");
     }
 
     /** Run ids for results the runner did not produce, in the runner's form. */

@@ -14,9 +14,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -27,8 +25,8 @@ import java.util.Optional;
 
 /**
  * A backup in a target, as a drill restores it: read with the reader credential, SHA-256
- * checked against the manifest, decrypted with the drill host's identity and decompressed into
- * the drill's private file, in one streaming pass.
+ * checked against the manifest, decrypted with the drill host's identity and decompressed, in
+ * one streaming pass straight into the sandbox's restore tool: no plaintext copy on disk.
  *
  * <p>A stored object that does not match its manifest fails the drill even if it would have
  * decrypted and restored: it is not the object that was written. When decryption fails, the rest
@@ -87,79 +85,171 @@ public final class StoredBackup implements DrillBackup {
     }
 
     @Override
-    public void materialize(Path file, StepRecorder steps) throws BackupDefectException, BackupUnavailableException {
-        long start = System.nanoTime();
-        InputStream object;
-        try {
-            object = reader.get(manifest.objectKey());
-        } catch (StorageException e) {
-            steps.record("fetch", Outcome.ERRORED, since(start), e.getMessage());
-            if (e.kind() == StorageException.Kind.NOT_FOUND) {
-                throw new BackupDefectException("data object " + manifest.objectKey() + " of backup " + manifest.backupId()
-                        + " is missing although its manifest exists");
-            }
-            throw new BackupUnavailableException("cannot read backup " + manifest.backupId() + ": " + e.getMessage());
+    public long plaintextBytes() {
+        return manifest.rawBytes();
+    }
+
+    @Override
+    public InputStream open(StepRecorder steps) {
+        return new VerifiedStream(steps);
+    }
+
+    /**
+     * The plaintext, read through the whole chain: storage → SHA-256 and byte count → age →
+     * zstd. At the end it drains whatever of the object the decryptor did not ask for (normally
+     * nothing), so the checksum always covers every stored byte, and compares with the manifest
+     * before returning -1.
+     */
+    private final class VerifiedStream extends InputStream {
+        private final StepRecorder steps;
+        private final long start = System.nanoTime();
+        private InputStream object;
+        private Timed fetch;
+        private MessageDigest sha;
+        private Hashing hashing;
+        private Timed hashed;
+        private Timed plain;
+        private long plainBytes;
+        private BackupReadException failure;
+        private boolean ended;
+
+        VerifiedStream(StepRecorder steps) {
+            this.steps = steps;
         }
-        Timed fetch = new Timed(object);
-        MessageDigest sha = sha256();
-        Hashing hashing = new Hashing(fetch, sha);
-        Timed hashed = new Timed(hashing);
-        Timed plain = null;
-        IOException decryptFailure = null;
-        long plainBytes = 0;
-        // The runner created the file (0600); write into it. A write failure (disk full) is
-        // lifeboat's problem, not the backup's, and is kept apart from decryption failures.
-        try (OutputStream out = new LocalWrites(Files.newOutputStream(file, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.CREATE))) {
-            plain = new Timed(new ZstdInputStream(AgeEncryption.decryptingStream(hashed, identityFile)));
-            plainBytes = plain.transferTo(out);
-        } catch (LifeboatException e) {
-            close(object);
-            // Refused identity file (permissions, not an identity): a configuration problem on the drill host.
-            throw new BackupUnavailableException(e.getMessage());
-        } catch (IOException e) {
-            Optional<FetchFailure> fetchFailure = causeOfType(e, FetchFailure.class);
-            Optional<LocalWriteFailure> writeFailure = causeOfType(e, LocalWriteFailure.class);
-            if (fetchFailure.isPresent() || writeFailure.isPresent()) {
-                close(object);
-                String why = fetchFailure.map(Throwable::getMessage).orElseGet(() -> "cannot write the plaintext dump to "
-                        + file + ": " + writeFailure.get().getMessage());
-                steps.record(fetchFailure.isPresent() ? "fetch" : "decrypt", Outcome.ERRORED, Duration.ofNanos(fetch.nanos), why);
-                throw new BackupUnavailableException("reading backup " + manifest.backupId() + " from " + reader.describe()
-                        + " failed: " + why);
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n;
+            do {
+                n = read(one, 0, 1);
+            } while (n == 0);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (failure != null) {
+                throw failure;
             }
-            decryptFailure = e;
+            if (ended) {
+                return -1;
+            }
+            try {
+                if (plain == null) {
+                    openChain();
+                }
+                int n = plain.read(b, off, len);
+                if (n >= 0) {
+                    plainBytes += n;
+                    return n;
+                }
+                verifyAtEnd();
+                ended = true;
+                return -1;
+            } catch (BackupReadException e) {
+                throw fail(e);
+            } catch (LifeboatException e) {
+                // refused identity file (permissions, not an identity): a configuration problem on the drill host
+                throw fail(new BackupReadException(new BackupUnavailableException(e.getMessage())));
+            } catch (IOException e) {
+                throw fail(classify(e));
+            }
+        }
+
+        private BackupReadException fail(BackupReadException e) {
+            failure = e;
+            StoredBackup.close(object);
+            return e;
+        }
+
+        private void openChain() throws IOException {
+            try {
+                object = reader.get(manifest.objectKey());
+            } catch (StorageException e) {
+                steps.record("fetch", Outcome.ERRORED, since(start), e.getMessage());
+                if (e.kind() == StorageException.Kind.NOT_FOUND) {
+                    throw new BackupReadException(new BackupDefectException("data object " + manifest.objectKey()
+                            + " of backup " + manifest.backupId() + " is missing although its manifest exists"));
+                }
+                throw new BackupReadException(new BackupUnavailableException("cannot read backup " + manifest.backupId()
+                        + ": " + e.getMessage()));
+            }
+            fetch = new Timed(object);
+            sha = sha256();
+            hashing = new Hashing(fetch, sha);
+            hashed = new Timed(hashing);
+            plain = new Timed(new ZstdInputStream(AgeEncryption.decryptingStream(hashed, identityFile)));
+        }
+
+        /** A failed read: the storage's (ERRORED), or the backup's (FAILED: damaged object or wrong key). */
+        private BackupReadException classify(IOException e) {
+            Optional<FetchFailure> fetchFailure = causeOfType(e, FetchFailure.class);
+            if (fetchFailure.isPresent()) {
+                String why = fetchFailure.get().getMessage();
+                steps.record("fetch", Outcome.ERRORED, Duration.ofNanos(fetch == null ? 0 : fetch.nanos), why);
+                return new BackupReadException(new BackupUnavailableException("reading backup " + manifest.backupId()
+                        + " from " + reader.describe() + " failed: " + why));
+            }
+            if (hashing == null) {
+                return new BackupReadException(new BackupUnavailableException("cannot read backup " + manifest.backupId()
+                        + ": " + e.getMessage()));
+            }
             // Read what is left so the checksum can tell a damaged object from a wrong key.
             try {
                 hashing.transferTo(OutputStream.nullOutputStream());
+            } catch (FetchFailure f) {
+                return classify(f);
             } catch (IOException | RuntimeException ignored) {
                 // the checksum below then reports the object as shorter than the manifest says
             }
-        } finally {
-            close(object);
+            try {
+                verifyChecksum();
+            } catch (BackupReadException mismatch) {
+                return mismatch;
+            }
+            steps.record("decrypt", Outcome.FAILED, decryptTime(), e.getMessage());
+            return new BackupReadException(new BackupDefectException("cannot decrypt or decompress backup "
+                    + manifest.backupId() + " although its checksum matches: " + e.getMessage() + " (is " + identityFile
+                    + " the identity whose public key the backup was encrypted to? recipients: "
+                    + String.join(", ", manifest.recipients()) + ")"));
         }
-        String actual = HexFormat.of().formatHex(sha.digest());
-        Duration fetchTime = Duration.ofNanos(fetch.nanos);
-        Duration verifyTime = Duration.ofNanos(Math.max(0, hashed.nanos - fetch.nanos));
-        steps.record("fetch", Outcome.PASSED, fetchTime, hashing.count + " bytes from " + reader.describe());
-        if (!actual.equals(manifest.sha256()) || hashing.count != manifest.storedBytes()) {
-            steps.record("verify", Outcome.FAILED, verifyTime, "sha256 " + actual);
-            throw new BackupDefectException("checksum mismatch: manifest says " + abbreviate(manifest.sha256()) + " ("
-                    + manifest.storedBytes() + " bytes), object is " + abbreviate(actual) + " (" + hashing.count + " bytes)");
+
+        private void verifyAtEnd() throws IOException {
+            // normally nothing is left; if something is, it is hashed and the sizes disagree below
+            hashing.transferTo(OutputStream.nullOutputStream());
+            verifyChecksum();
+            if (plainBytes != manifest.rawBytes()) {
+                steps.record("decrypt", Outcome.FAILED, decryptTime(), plainBytes + " bytes");
+                throw new BackupReadException(new BackupDefectException("decrypted dump is " + plainBytes
+                        + " bytes, manifest says " + manifest.rawBytes()));
+            }
+            steps.record("decrypt", Outcome.PASSED, decryptTime(), plainBytes + " bytes of " + manifest.dumpFormat());
         }
-        steps.record("verify", Outcome.PASSED, verifyTime, "sha256 matches the manifest");
-        Duration decryptTime = Duration.ofNanos(plain == null ? 0 : Math.max(0, plain.nanos - hashed.nanos));
-        if (decryptFailure != null) {
-            steps.record("decrypt", Outcome.FAILED, decryptTime, decryptFailure.getMessage());
-            throw new BackupDefectException("cannot decrypt or decompress backup " + manifest.backupId() + " although its checksum"
-                    + " matches: " + decryptFailure.getMessage() + " (is " + identityFile + " the identity whose public key "
-                    + "the backup was encrypted to? recipients: " + String.join(", ", manifest.recipients()) + ")");
+
+        /** Records fetch and verify; throws when the stored object is not the one the manifest describes. */
+        private void verifyChecksum() throws BackupReadException {
+            String actual = HexFormat.of().formatHex(sha.digest());
+            Duration verifyTime = Duration.ofNanos(Math.max(0, hashed.nanos - fetch.nanos));
+            steps.record("fetch", Outcome.PASSED, Duration.ofNanos(fetch.nanos), hashing.count + " bytes from "
+                    + reader.describe());
+            if (!actual.equals(manifest.sha256()) || hashing.count != manifest.storedBytes()) {
+                steps.record("verify", Outcome.FAILED, verifyTime, "sha256 " + actual);
+                throw new BackupReadException(new BackupDefectException("checksum mismatch: manifest says "
+                        + abbreviate(manifest.sha256()) + " (" + manifest.storedBytes() + " bytes), object is "
+                        + abbreviate(actual) + " (" + hashing.count + " bytes)"));
+            }
+            steps.record("verify", Outcome.PASSED, verifyTime, "sha256 matches the manifest");
         }
-        if (plainBytes != manifest.rawBytes()) {
-            steps.record("decrypt", Outcome.FAILED, decryptTime, plainBytes + " bytes");
-            throw new BackupDefectException("decrypted dump is " + plainBytes + " bytes, manifest says " + manifest.rawBytes());
+
+        private Duration decryptTime() {
+            return Duration.ofNanos(plain == null ? 0 : Math.max(0, plain.nanos - hashed.nanos));
         }
-        steps.record("decrypt", Outcome.PASSED, decryptTime, plainBytes + " bytes of " + manifest.dumpFormat());
+
+        @Override
+        public void close() {
+            StoredBackup.close(object);
+        }
     }
 
     /** The decryptor and decompressor may wrap what was thrown below them: look down the causes. */
@@ -172,37 +262,6 @@ public final class StoredBackup implements DrillBackup {
         return Optional.empty();
     }
 
-    /** Marks failures of writing the local file. */
-    private static final class LocalWrites extends java.io.FilterOutputStream {
-        LocalWrites(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            try {
-                out.write(b, off, len);
-            } catch (IOException e) {
-                throw new LocalWriteFailure(e);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                super.close();
-            } catch (IOException e) {
-                throw new LocalWriteFailure(e);
-            }
-        }
-    }
-
-    private static final class LocalWriteFailure extends IOException {
-        LocalWriteFailure(IOException cause) {
-            super(cause.getMessage(), cause);
-        }
-    }
-
     private static String abbreviate(String hex) {
         return hex.length() > 12 ? hex.substring(0, 12) + "…" : hex;
     }
@@ -212,6 +271,9 @@ public final class StoredBackup implements DrillBackup {
     }
 
     private static void close(InputStream in) {
+        if (in == null) {
+            return;
+        }
         try {
             in.close();
         } catch (IOException | RuntimeException ignored) {

@@ -3,7 +3,7 @@ package io.lifeboat.engine;
 import io.lifeboat.config.SourceConfig;
 
 /**
- * One database engine (PostgreSQL, later MariaDB): everything engine-specific about taking a
+ * One database engine (PostgreSQL, MariaDB): everything engine-specific about taking a
  * dump lives behind this, so the pipeline, storage and manifest code never branch on the engine.
  * Implementations are found through {@link Engines}.
  */
@@ -22,4 +22,14 @@ public interface DatabaseEngine {
 
     /** Where this engine's backups can be restored for drills. */
     EngineSandboxes sandboxes();
+
+    /**
+     * The source's own server as the place {@code lifeboat restore} restores onto (a new
+     * database there, or one swapped in for the source's). Reaching the server happens on first
+     * use, not here. An engine without it yet says so: a usage error, nothing attempted.
+     */
+    default io.lifeboat.drills.restore.RestoreTarget restoreTarget(SourceConfig source) {
+        throw new io.lifeboat.LifeboatException(io.lifeboat.ExitCode.USAGE, "lifeboat restore is not available for engine '"
+                + name() + "' in this build yet (source " + source.name() + ")");
+    }
 }

@@ -46,6 +46,22 @@ class LayeringTest {
     }
 
     @Test
+    void onlyTheSchedulePackageImportsQuartz() {
+        noClasses().that().resideOutsideOfPackage("io.lifeboat.schedule..")
+                .should().dependOnClassesThat().resideInAPackage("org.quartz..")
+                .because("cron parsing and the job store sit behind io.lifeboat.schedule (CronSchedule, LifeboatScheduler)")
+                .check(classes);
+    }
+
+    @Test
+    void theCatalogKnowsNothingOfTheCliOrTheScheduler() {
+        noClasses().that().resideInAPackage("io.lifeboat.catalog..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.lifeboat.cli..", "io.lifeboat.schedule..",
+                        "io.lifeboat.report..", "picocli..", "org.quartz..")
+                .check(classes);
+    }
+
+    @Test
     void drillsKnowsNothingOfS3QuartzOrTheCli() {
         noClasses().that().resideInAPackage("io.lifeboat.drills..")
                 .should().dependOnClassesThat().resideInAnyPackage("software.amazon.awssdk..", "org.quartz..", "picocli..")

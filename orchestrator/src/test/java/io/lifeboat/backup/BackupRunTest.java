@@ -153,7 +153,7 @@ class BackupRunTest {
         AtomicReference<String> killed = new AtomicReference<>();
         Progress killer = (raw, stored) -> {
             if (killed.get() == null && raw > 10_000_000) {
-                ProcessHandle dump = pgDumpChild().orElseThrow();
+                ProcessHandle dump = SampleSource.pgDumpChild().orElseThrow();
                 killed.set("pid " + dump.pid());
                 dump.destroyForcibly();
             }
@@ -168,7 +168,7 @@ class BackupRunTest {
         assertTrue(e.getMessage().contains("pg_dump") && e.getMessage().contains("killed by signal 9"), e.getMessage());
         // Neither data object nor manifest nor partial file is left behind.
         assertEquals(List.of(), filesUnder(dir.resolve("repo")));
-        assertTrue(pgDumpChild().isEmpty(), "pg_dump must not outlive the failed backup");
+        assertTrue(SampleSource.pgDumpChild().isEmpty(), "pg_dump must not outlive the failed backup");
     }
 
     @Test
@@ -246,10 +246,11 @@ class BackupRunTest {
             if (!seen.isEmpty()) {
                 return;
             }
-            ProcessHandle dump = pgDumpChild().orElseThrow();
+            ProcessHandle dump = SampleSource.pgDumpChild().orElseThrow();
             try {
-                String cmdline = Files.readString(Path.of("/proc", Long.toString(dump.pid()), "cmdline")).replace('\0', ' ');
-                String environ = Files.readString(Path.of("/proc", Long.toString(dump.pid()), "environ")).replace('\0', '\n');
+                List<String> argvAndEnvironment = SampleSource.argvAndEnvironment(dump);
+                String cmdline = argvAndEnvironment.get(0);
+                String environ = argvAndEnvironment.get(1);
                 seen.add(cmdline);
                 seen.add(environ);
                 java.util.regex.Matcher pf = java.util.regex.Pattern.compile("passfile='([^']+)'").matcher(cmdline);
@@ -298,9 +299,4 @@ class BackupRunTest {
         assertFalse(plain.all().contains("dumped "), plain.all());
     }
 
-    private static Optional<ProcessHandle> pgDumpChild() {
-        return ProcessHandle.current().descendants()
-                .filter(p -> p.isAlive() && p.info().command().map(c -> c.endsWith("/pg_dump")).orElse(false))
-                .findFirst();
-    }
 }

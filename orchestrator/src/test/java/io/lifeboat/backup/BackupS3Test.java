@@ -21,6 +21,7 @@ import io.lifeboat.testing.S3ProxyServer;
 import io.lifeboat.testing.SampleSource;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -147,10 +148,13 @@ class BackupS3Test {
         source.pg.createDatabase(db);
         try (StorageTarget reader = app.openForReading(cfg.targetOf(cfg.source("shop")))) {
             Manifest m = app.lister(reader).newestComplete("shop").orElseThrow().manifest().orElseThrow();
-            // The drill's own path: reader credential, SHA-256 against the manifest, decrypt to a file.
+            // The drill's own path: reader credential, SHA-256 against the manifest, decrypt.
             Path plain = dir.resolve("plain.dump");
             List<String> steps = new ArrayList<>();
-            new StoredBackup(reader, m, source.identityFile).materialize(plain, (step, status, took, detail) -> steps.add(step + "=" + status));
+            try (InputStream in = new StoredBackup(reader, m, source.identityFile).open((step, status, took, detail) ->
+                    steps.add(step + "=" + status))) {
+                Files.copy(in, plain);
+            }
             assertEquals(List.of("fetch=PASSED", "verify=PASSED", "decrypt=PASSED"), steps);
             assertEquals(m.rawBytes(), Files.size(plain));
             ChildProcess.run(List.of(source.pg.installation().tool("pg_restore").toString(), "--no-owner", "--exit-on-error",

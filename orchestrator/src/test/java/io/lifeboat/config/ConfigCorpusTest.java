@@ -28,8 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * </pre>
  *
  * The loader must report exactly the expected problems, no more: a typo that also produces three
- * follow-on errors buries the one that matters. Every file is loaded with the engine
- * {@code postgres} and {@link TestExpectations}' stand-in for the expectation parser.
+ * follow-on errors buries the one that matters. Every file is loaded with the engines
+ * {@code postgres} and {@code mariadb} and {@link TestExpectations}' stand-in for the expectation parser.
  */
 class ConfigCorpusTest {
     private static final String EXPECT = "# expect: ";

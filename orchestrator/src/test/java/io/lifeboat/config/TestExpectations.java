@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * of its own, so tests can see that message arrive with the right line and key.
  */
 final class TestExpectations {
-    static final Set<String> ENGINES = Set.of("postgres");
+    static final Set<String> ENGINES = Set.of("postgres", "mariadb");
     static final ConfigRules RULES = new ConfigRules(ENGINES, TestExpectations::problem);
 
     private static final Pattern AT_LEAST = Pattern.compile(">= [0-9]+");

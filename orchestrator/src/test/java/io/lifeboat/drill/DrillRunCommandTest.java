@@ -6,28 +6,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.lifeboat.crypto.AgeEncryption;
+import io.lifeboat.drills.postgres.PrivatePostgresCluster;
+import io.lifeboat.drills.sandbox.SandboxServer;
+import io.lifeboat.drills.testing.DockerEngine;
+import io.lifeboat.drills.testing.ServerSandboxes;
 import io.lifeboat.drills.testing.TestClusters;
+import io.lifeboat.drills.process.ChildProcess;
 import io.lifeboat.testing.Cli;
 import io.lifeboat.testing.S3ProxyServer;
 import io.lifeboat.testing.SampleSource;
+import io.lifeboat.testing.WebhookListener;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code lifeboat drill run} end to end through the CLI: a real backup of a real PostgreSQL,
@@ -57,38 +61,28 @@ class DrillRunCommandTest {
     @TempDir
     Path dir;
 
-    HttpServer webhook;
-    final List<String> alerts = new CopyOnWriteArrayList<>();
-
-    @BeforeEach
-    void startWebhook() throws IOException {
-        webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        webhook.createContext("/hook", exchange -> {
-            alerts.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        webhook.start();
-    }
-
-    @AfterEach
-    void stopWebhook() {
-        webhook.stop(0);
-    }
+    @RegisterExtension
+    final WebhookListener webhook = new WebhookListener();
+    final List<String> alerts = webhook.posts;
 
     private String drills(String extraDrillKeys, String checks) {
+        return drills("sandbox: ephemeral", extraDrillKeys, checks);
+    }
+
+    private String drills(String sandboxKeys, String extraDrillKeys, String checks) {
         return """
                 drills:
                   shop-drill:
                     source: shop
-                    sandbox: ephemeral
+                %s
                 %s
                     checks:
                 %s
                 alerts:
                   webhook_url: http://127.0.0.1:%d/hook
-                """.formatted(extraDrillKeys.stripTrailing().indent(4).stripTrailing(), checks.stripTrailing().indent(6).stripTrailing(),
-                webhook.getAddress().getPort());
+                """.formatted(sandboxKeys.stripTrailing().indent(4).stripTrailing(),
+                extraDrillKeys.stripTrailing().indent(4).stripTrailing(), checks.stripTrailing().indent(6).stripTrailing(),
+                webhook.port());
     }
 
     private static final String GOOD_CHECKS = """
@@ -150,6 +144,78 @@ class DrillRunCommandTest {
         Cli.Run list = Cli.run("--config", config.toString(), "drill", "list", "--format", "json");
         assertEquals(0, list.exitCode(), list.all());
         assertEquals("PASSED", JSON.readTree(list.out()).get("drills").get(0).get("last_outcome").asText());
+    }
+
+    /**
+     * The same good backup passes a drill in each sandbox kind: a private cluster, a throwaway
+     * database on a declared sandbox server (another private cluster here), and a container
+     * without network; the sandbox step names where it restored.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ephemeral", "server", "docker"})
+    void goodBackupPassesInEverySandboxKind(String kind) throws IOException {
+        String sandboxes = "";
+        String sandboxKeys = "sandbox: " + kind;
+        String expectedSandbox = "ephemeral PostgreSQL";
+        PrivatePostgresCluster sandboxServer = null;
+        try {
+            if (kind.equals("server")) {
+                sandboxServer = TestClusters.start();
+                SandboxServer declared = ServerSandboxes.declare(sandboxServer, dir);
+                sandboxes = """
+                        sandboxes:
+                          scratch: { engine: postgres, host: %s, port: %d, user: %s, password_file: %s, sslmode: disable }
+                        """.formatted(declared.host(), declared.port(), declared.user(), declared.passwordFile().orElseThrow());
+                sandboxKeys += "\nsandbox_server: scratch";
+                expectedSandbox = "server sandbox scratch";
+            } else if (kind.equals("docker")) {
+                DockerEngine.require();
+                expectedSandbox = "network none";
+            }
+            Path config = source.writeConfig("url: file://" + dir.resolve("repo"), source.port(),
+                    sandboxes + drills(sandboxKeys, "max_backup_age: 1h", GOOD_CHECKS), true);
+            backup(config);
+            long t0 = System.nanoTime();
+            JsonNode r = drill(config, 0);
+            System.out.printf("DrillRunCommandTest: drill in a %s sandbox %.1f s%n", kind, (System.nanoTime() - t0) / 1e9);
+            assertEquals("PASSED", r.get("outcome").asText(), r.toString());
+            for (JsonNode c : r.get("checks")) {
+                assertEquals("PASSED", c.get("status").asText(), c.toString());
+            }
+            assertTrue(r.get("steps").toString().contains(expectedSandbox), r.get("steps").toString());
+            if (sandboxServer != null) {
+                assertEquals(List.of(), ServerSandboxes.throwawayDatabases(sandboxServer), "the throwaway database was dropped");
+            }
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        } finally {
+            if (sandboxServer != null) {
+                sandboxServer.close();
+            }
+        }
+    }
+
+    @Test
+    void onATerminalADrillShowsWhatItIsDoing() throws Exception {
+        Path config = fileConfig("", GOOD_CHECKS);
+        backup(config);
+        // util-linux 'script' gives the command a real pseudo-terminal, as a person's shell would.
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String command = "'" + java + "' -cp '" + System.getProperty("java.class.path") + "' io.lifeboat.cli.Main --config '"
+                + config + "' drill run shop-drill";
+        Path transcript = dir.resolve("typescript");
+        ChildProcess.run(List.of("script", "-q", "-e", "-c", command, transcript.toString()), Map.of(), 300);
+        String seen = Files.readString(transcript);
+        for (String expected : List.of("\r\033[K  drill shop-drill: creating the sandbox", "drill shop-drill: restoring",
+                "drill shop-drill: check 1 of ", "drill shop-drill: tearing the sandbox down")) {
+            assertTrue(seen.contains(expected), "no '" + expected.strip() + "' on the terminal:\n" + seen);
+        }
+        assertTrue(seen.contains("lifeboat drill shop-drill: PASSED"), seen);
+
+        // Without a terminal (cron, CI, a pipe) there is no progress line, only the summary.
+        Cli.Run plain = Cli.run("--config", config.toString(), "drill", "run", "shop-drill");
+        assertEquals(0, plain.exitCode(), plain.all());
+        assertFalse(plain.all().contains("creating the sandbox"), plain.all());
     }
 
     @Test

@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -111,34 +113,33 @@ public final class SampleSource implements AutoCloseable {
      * asked, the canary on the source.
      */
     public Path writeConfig(String targetYaml, int port, String extraYaml, boolean canary) {
-        String yaml = """
-                state_dir: %s
-                sources:
-                  shop:
-                    engine: postgres
-                    host: 127.0.0.1
-                    port: %d
-                    database: shop
-                    user: postgres
-                    password_file: %s
-                    target: vault
-                    canary: %s
-                targets:
-                  vault:
-                %s
-                encryption:
-                  recipients: [ "%s" ]
-                  identity_file: %s
-                %s
-                """.formatted(dir.resolve("state"), port, passwordFile, canary, targetYaml.stripTrailing().indent(4).stripTrailing(),
-                keys.recipient(), identityFile, extraYaml.stripTrailing());
-        Path file = dir.resolve("lifeboat-" + System.nanoTime() + ".yaml");
+        return TestConfigs.write(dir, """
+                engine: postgres
+                host: 127.0.0.1
+                port: %d
+                database: shop
+                user: postgres
+                password_file: %s
+                target: vault
+                canary: %s
+                """.formatted(port, passwordFile, canary), targetYaml, keys.recipient(), identityFile, extraYaml);
+    }
+
+    /** The pg_dump this JVM is running, if any (a backup in progress). */
+    public static Optional<ProcessHandle> pgDumpChild() {
+        return ProcessHandle.current().descendants()
+                .filter(p -> p.isAlive() && p.info().command().map(c -> c.endsWith("/pg_dump")).orElse(false))
+                .findFirst();
+    }
+
+    /** A child's argv (spaces between) and environment (one variable a line), from /proc, for secret scans. */
+    public static List<String> argvAndEnvironment(ProcessHandle child) {
         try {
-            Files.writeString(file, yaml);
+            return List.of(Files.readString(Path.of("/proc", Long.toString(child.pid()), "cmdline")).replace('\0', ' '),
+                    Files.readString(Path.of("/proc", Long.toString(child.pid()), "environ")).replace('\0', '\n'));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return file;
     }
 
     @Override

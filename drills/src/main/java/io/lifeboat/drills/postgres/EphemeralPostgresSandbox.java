@@ -1,14 +1,8 @@
 package io.lifeboat.drills.postgres;
 
-import io.lifeboat.drills.sandbox.QueryFailedException;
-import io.lifeboat.drills.sandbox.QueryResult;
-import io.lifeboat.drills.sandbox.RestoreFailedException;
-import io.lifeboat.drills.sandbox.Sandbox;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -24,25 +18,17 @@ import java.util.Objects;
  * deletes its directory; a JVM killed meanwhile leaves a crash marker that the provider's next
  * {@code create} reaps.
  */
-public final class EphemeralPostgresSandbox implements Sandbox {
+public final class EphemeralPostgresSandbox extends PostgresDatabaseSandbox {
 
     /** The database the backup is restored into. */
     public static final String DATABASE = "restored";
-    /** Parallel restore workers: {@code pg_restore -j}; more rarely helps on the hosts drills run on. */
-    static final int RESTORE_JOBS = 2;
-    /** A restore is bounded by the drill's RTO check, not here; this only stops one that hangs forever. */
-    static final Duration RESTORE_LIMIT = Duration.ofHours(24);
-
     private final PrivatePostgresCluster cluster;
-    private final PostgresClient client;
-    private final List<String> warnings;
 
     EphemeralPostgresSandbox(PrivatePostgresCluster cluster, List<String> warnings) {
-        this.cluster = Objects.requireNonNull(cluster, "cluster");
-        this.client = new PostgresClient(cluster.installation(), new PostgresClient.Endpoint(
+        super(new PostgresClient(cluster.installation(), new PostgresClient.Endpoint(
                 cluster.socketDir().toString(), cluster.port(), PrivatePostgresCluster.SUPERUSER, "disable",
-                java.util.Optional.empty()));
-        this.warnings = List.copyOf(warnings);
+                java.util.Optional.empty())), DATABASE, warnings);
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
     }
 
     /** The private cluster's directory; gone after {@link #close()}. */
@@ -61,33 +47,6 @@ public final class EphemeralPostgresSandbox implements Sandbox {
                 + cluster.directory() + ", database " + DATABASE;
     }
 
-    @Override
-    public List<String> warnings() {
-        return warnings;
-    }
-
-    /**
-     * {@code pg_restore --no-owner --no-privileges --exit-on-error -j 2} into {@value #DATABASE}.
-     *
-     * @throws IllegalArgumentException for a dump format other than {@code pg_dump-custom} (a
-     *                                  lifeboat limitation, not a bad backup)
-     */
-    @Override
-    public void restore(Path dumpFile, String dumpFormat) throws RestoreFailedException {
-        PostgresDumpFormats.requireRestorable(dumpFormat);
-        client.restore(DATABASE, dumpFile, RESTORE_JOBS, RESTORE_LIMIT);
-    }
-
-    @Override
-    public QueryResult query(String sql, Duration timeout) throws QueryFailedException {
-        return client.query(DATABASE, sql, timeout);
-    }
-
-    @Override
-    public Map<String, Long> rowCounts(Duration timeout) throws QueryFailedException {
-        return client.rowCounts(DATABASE, timeout);
-    }
-
     /**
      * Stops the server and deletes the cluster directory and its crash marker. Idempotent.
      *
@@ -99,8 +58,4 @@ public final class EphemeralPostgresSandbox implements Sandbox {
         cluster.close();
     }
 
-    @Override
-    public String toString() {
-        return describe();
-    }
 }

@@ -1,5 +1,7 @@
 package io.lifeboat.drills.postgres;
 
+import io.lifeboat.drills.privateserver.Orphans;
+import io.lifeboat.drills.privateserver.ReapedCluster;
 import io.lifeboat.drills.sandbox.QueryFailedException;
 import io.lifeboat.drills.sandbox.Sandbox;
 import io.lifeboat.drills.sandbox.SandboxProvider;
@@ -7,7 +9,6 @@ import io.lifeboat.drills.sandbox.SandboxRequest;
 import io.lifeboat.drills.sandbox.SandboxUnavailableException;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -72,10 +73,7 @@ public final class EphemeralPostgresSandboxProvider implements SandboxProvider {
      */
     @Override
     public EphemeralPostgresSandbox create(SandboxRequest request) throws SandboxUnavailableException {
-        if (!"postgres".equals(request.engine())) {
-            throw new SandboxUnavailableException("the ephemeral PostgreSQL sandbox cannot restore a backup of engine '"
-                    + request.engine() + "'");
-        }
+        PostgresDatabaseSandbox.requirePostgres(request, KIND);
         List<String> warnings = new ArrayList<>(reapOrphans());
         PostgresInstallation installation = choose(request.serverVersion(), warnings);
         PrivatePostgresCluster cluster;
@@ -88,20 +86,11 @@ public final class EphemeralPostgresSandboxProvider implements SandboxProvider {
         }
         EphemeralPostgresSandbox sandbox = new EphemeralPostgresSandbox(cluster, warnings);
         try {
-            // template0: nothing a local admin put into template1 can clash with the restore
-            new PostgresClient(installation, new PostgresClient.Endpoint(cluster.socketDir().toString(), cluster.port(),
-                    PrivatePostgresCluster.SUPERUSER, "disable", Optional.empty()))
-                    .execute("postgres", "CREATE DATABASE " + PrivatePostgresCluster.quoteIdentifier(
-                            EphemeralPostgresSandbox.DATABASE) + " TEMPLATE template0", Duration.ofSeconds(60));
+            PostgresDatabaseSandbox.createRestoreDatabase(sandbox.client(), EphemeralPostgresSandbox.DATABASE);
             return sandbox;
         } catch (QueryFailedException | RuntimeException e) {
-            try {
-                sandbox.close();
-            } catch (RuntimeException cleanup) {
-                e.addSuppressed(cleanup);
-            }
-            throw new SandboxUnavailableException("could not create the database " + EphemeralPostgresSandbox.DATABASE
-                    + " in " + cluster + ": " + e.getMessage(), e);
+            throw PostgresDatabaseSandbox.couldNotCreateDatabase(EphemeralPostgresSandbox.DATABASE, cluster.toString(), e,
+                    sandbox::close);
         }
     }
 
@@ -112,11 +101,7 @@ public final class EphemeralPostgresSandboxProvider implements SandboxProvider {
         } catch (PostgresClusterException e) {
             throw new SandboxUnavailableException(e.getMessage(), e);
         }
-        return reaped.stream().map(r -> r.cleaned()
-                ? "removed the sandbox " + r.clusterDir() + " that process " + r.ownerPid() + " left behind when it died"
-                  + " (started " + r.createdAt() + (r.serverWasRunning() ? "; its server was still running" : "") + ")"
-                : "could not fully remove the sandbox " + r.clusterDir() + " that process " + r.ownerPid()
-                  + " left behind: " + r.problem().orElse("") + " (the next drill tries again)").toList();
+        return Orphans.describe(reaped);
     }
 
     /** The source's major if installed with its server, else the newest server, with a warning saying so. */

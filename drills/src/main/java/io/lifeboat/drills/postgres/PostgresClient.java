@@ -1,9 +1,13 @@
 package io.lifeboat.drills.postgres;
 
-import io.lifeboat.drills.Durations;
 import io.lifeboat.drills.process.ChildProcess;
 import io.lifeboat.drills.process.PrivateFiles;
 import io.lifeboat.drills.process.ProcessOutcome;
+import io.lifeboat.drills.process.ToolLauncher;
+import io.lifeboat.drills.process.ToolProcess;
+import io.lifeboat.drills.sandbox.DumpReadException;
+import io.lifeboat.drills.sandbox.ClientRun;
+import io.lifeboat.drills.sandbox.DatabaseClient;
 import io.lifeboat.drills.sandbox.QueryFailedException;
 import io.lifeboat.drills.sandbox.QueryResult;
 import io.lifeboat.drills.sandbox.RestoreFailedException;
@@ -25,18 +29,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code psql} and {@code pg_restore} against one PostgreSQL server, as both PostgreSQL
- * sandboxes use them.
+ * {@code psql} and {@code pg_restore} against one PostgreSQL server, as every PostgreSQL
+ * sandbox uses them. Where the tools run is a {@link ToolLauncher}: the installed binaries on
+ * this host ({@code ephemeral}, {@code server}), or inside the sandbox's container through exec
+ * ({@code docker}); everything else here (arguments, deadlines, output parsing, error
+ * classification) is the same for all.
  *
  * <ul>
  *   <li>Connection parameters go in one libpq connection string in argv ({@code -d}); it holds
@@ -53,7 +55,7 @@ import java.util.regex.Pattern;
  *       database rejected (the data is wrong) from one it could not answer.</li>
  * </ul>
  */
-final class PostgresClient {
+final class PostgresClient implements DatabaseClient {
 
     /** Where a server is and how to log in. */
     record Endpoint(String host, int port, String user, String sslmode, Optional<Path> passwordFile) {
@@ -74,12 +76,6 @@ final class PostgresClient {
     private static final Pattern SERVER_ERROR = Pattern.compile("^(\\p{Lu}+):\\s+([0-9A-Z]{5}): (.*)$", Pattern.MULTILINE);
     private static final Pattern VERSION_MAJOR = Pattern.compile("^\\s*(\\d+)(?:\\.(\\d+))?");
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "lifeboat-client-watchdog");
-        t.setDaemon(true);
-        return t;
-    });
-
     /**
      * Row counts of the plain tables, the way the orchestrator counts them into the manifest
      * (relkind 'r', ONLY, "schema.table"), one {@code count(*)} statement per table through
@@ -95,20 +91,34 @@ final class PostgresClient {
             \\gexec
             """;
 
-    private final PostgresInstallation tools;
+    private final ToolLauncher launcher;
     private final Endpoint endpoint;
 
+    /** Clients from {@code tools}' bin directory, run on this host. */
     PostgresClient(PostgresInstallation tools, Endpoint endpoint) {
-        this.tools = Objects.requireNonNull(tools, "tools");
+        this(local(tools), endpoint);
+    }
+
+    /** Clients started by {@code launcher} (a container's exec, say), named {@code psql} and {@code pg_restore}. */
+    PostgresClient(ToolLauncher launcher, Endpoint endpoint) {
+        this.launcher = Objects.requireNonNull(launcher, "launcher");
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     }
 
-    PostgresInstallation tools() {
-        return tools;
+    /** The binaries of one installation as child processes of this JVM. */
+    static ToolLauncher local(PostgresInstallation tools) {
+        Objects.requireNonNull(tools, "tools");
+        return (tool, args, env) -> {
+            List<String> command = new ArrayList<>();
+            command.add(tools.tool(tool).toString());
+            command.addAll(args);
+            return ChildProcess.start(command, env, Optional.empty(), Optional.empty());
+        };
     }
 
     /** The first row of {@code sql}'s (last statement's) result and the number of rows. */
-    QueryResult query(String database, String sql, Duration timeout) throws QueryFailedException {
+    @Override
+    public QueryResult query(String database, String sql, Duration timeout) throws QueryFailedException {
         String nullMarker = "lifeboat-null-" + HexFormat.of().formatHex(randomBytes(12));
         AtomicReference<List<Optional<String>>> first = new AtomicReference<>();
         long[] rows = {0};
@@ -119,6 +129,26 @@ final class PostgresClient {
         List<Optional<String>> columns = first.get() == null ? List.of() : first.get().stream()
                 .map(v -> v.map(PostgresClient::normalizeBoolean)).toList();
         return new QueryResult(columns, rows[0]);
+    }
+
+    /**
+     * Every row of {@code sql}'s result, for small catalog queries (lifeboat's own bookkeeping,
+     * never a drill's checks): more than {@code maxRows} rows is an error rather than a memory
+     * problem.
+     */
+    List<List<Optional<String>>> rows(String database, String sql, int maxRows, Duration timeout) throws QueryFailedException {
+        String nullMarker = "lifeboat-null-" + HexFormat.of().formatHex(randomBytes(12));
+        List<List<Optional<String>>> rows = new ArrayList<>();
+        runPsql(database, List.of("--csv", "-t", "-P", "null=" + nullMarker, "-c", asSql(sql)), Optional.empty(), timeout,
+                stdout -> CsvRows.read(reader(stdout), nullMarker, record -> {
+                    if (rows.size() < maxRows + 1) {
+                        rows.add(List.copyOf(record));
+                    }
+                }));
+        if (rows.size() > maxRows) {
+            throw new QueryFailedException("more than " + maxRows + " rows from: " + sql, QueryFailedException.Reason.UNAVAILABLE);
+        }
+        return rows;
     }
 
     /** Runs statements whose output does not matter (CREATE DATABASE, DROP DATABASE). */
@@ -136,7 +166,8 @@ final class PostgresClient {
     }
 
     /** {@code schema.table → rows} for every plain table. */
-    Map<String, Long> rowCounts(String database, Duration timeout) throws QueryFailedException {
+    @Override
+    public Map<String, Long> rowCounts(String database, Duration timeout) throws QueryFailedException {
         String nullMarker = "lifeboat-null-" + HexFormat.of().formatHex(randomBytes(12));
         Map<String, Long> counts = new LinkedHashMap<>();
         List<String> bad = new ArrayList<>();
@@ -171,59 +202,46 @@ final class PostgresClient {
     }
 
     /**
-     * {@code pg_restore} of a custom-format archive into {@code database}, in parallel: the file
-     * is seekable, so {@code -j} works even for an archive written to a pipe (no data offsets:
-     * each worker then finds its table's data by reading past the others).
+     * {@code pg_restore} of a custom-format archive read from {@code dump} into {@code database},
+     * single-threaded: an archive written to a pipe has no data offsets, and measured here
+     * {@code -j 2} on such an archive cost 12 to 16 CPU seconds more for the same wall time
+     * (bench/README.md). The stream is copied into pg_restore's stdin on this thread.
+     *
+     * <ul>
+     *   <li>A read of {@code dump} fails: pg_restore is killed (it must not finish on a partial
+     *       archive), and the read's exception is thrown as a {@link DumpReadException}.</li>
+     *   <li>pg_restore stops reading (it failed, or the archive has trailing bytes): the rest of
+     *       {@code dump} is still read and thrown away, because the stream verifies the backup's
+     *       checksum at its end; then pg_restore's exit status decides.</li>
+     * </ul>
      *
      * @throws RestoreFailedException with pg_restore's own message
      */
-    void restore(String database, Path dumpFile, int jobs, Duration limit) throws RestoreFailedException {
-        Finished f;
+    @Override
+    public void restore(String database, InputStream dump, Duration limit) throws RestoreFailedException, DumpReadException {
+        ClientRun.Finished f;
         try (PassFile pass = passFile()) {
-            List<String> command = new ArrayList<>(List.of(tools.tool("pg_restore").toString(), "--no-password",
-                    "--no-owner", "--no-privileges", "--exit-on-error", "--jobs=" + jobs,
-                    "--dbname=" + conninfo(database, pass.path(), Optional.empty()), dumpFile.toString()));
-            f = run(command, Optional.empty(), limit, in -> in.transferTo(OutputStream.nullOutputStream()));
+            f = ClientRun.restore(launcher.start("pg_restore", List.of("--no-password", "--no-owner", "--no-privileges",
+                    "--exit-on-error", "--dbname=" + conninfo(database, pass.path(), Optional.empty())), CLIENT_ENV),
+                    dump, limit, CLIENT_GRACE);
         }
-        if (Thread.currentThread().isInterrupted()) {
-            // the drill is being stopped (shutdown): that says nothing of the backup
-            throw new IllegalStateException("interrupted while pg_restore was running");
-        }
-        if (f.stopped()) {
-            throw new RestoreFailedException("pg_restore did not finish within " + Durations.describe(limit)
-                    + " and was stopped" + tail(f.outcome()));
-        }
-        if (!f.outcome().succeeded()) {
-            throw new RestoreFailedException(f.outcome().describe());
-        }
+        f.requireRestored(limit);
     }
 
     private void runPsql(String database, List<String> args, Optional<String> stdin, Duration timeout,
-                         StdoutReader reader) throws QueryFailedException {
-        Finished f;
+                         ClientRun.StdoutReader reader) throws QueryFailedException {
+        ClientRun.Finished f;
         try (PassFile pass = passFile()) {
-            List<String> command = new ArrayList<>(List.of(tools.tool("psql").toString(), "-X", "-q", "--no-password",
+            List<String> psqlArgs = new ArrayList<>(List.of("-X", "-q", "--no-password",
                     "-v", "ON_ERROR_STOP=1", "-v", "VERBOSITY=verbose",
                     "-d", conninfo(database, pass.path(), Optional.of(timeout))));
-            command.addAll(args);
-            f = run(command, stdin, timeout.plus(CLIENT_GRACE), reader);
+            psqlArgs.addAll(args);
+            f = ClientRun.query(launcher.start("psql", psqlArgs, CLIENT_ENV), stdin.map(t -> t.getBytes(StandardCharsets.UTF_8)),
+                    timeout.plus(CLIENT_GRACE), CLIENT_GRACE, reader);
         } catch (PrivateFiles.UnsafeFileException e) {
             throw new QueryFailedException(e.getMessage(), QueryFailedException.Reason.UNAVAILABLE);
         }
-        if (Thread.currentThread().isInterrupted()) {
-            throw new QueryFailedException("interrupted while psql was running", QueryFailedException.Reason.UNAVAILABLE);
-        }
-        if (f.stopped()) {
-            throw new QueryFailedException("no answer within " + Durations.describe(timeout) + " (psql was stopped)",
-                    QueryFailedException.Reason.TIMED_OUT);
-        }
-        if (!f.outcome().succeeded()) {
-            throw classify(f.outcome());
-        }
-        if (f.readFailure() != null) {
-            throw new QueryFailedException("could not read psql's output: " + f.readFailure().getMessage(),
-                    QueryFailedException.Reason.UNAVAILABLE);
-        }
+        f.requireAnswered(timeout, PostgresClient::classify);
     }
 
     /**
@@ -325,59 +343,8 @@ final class PostgresClient {
         }
     }
 
-    @FunctionalInterface
-    private interface StdoutReader {
-        void read(InputStream stdout) throws IOException;
-    }
-
-    private record Finished(ProcessOutcome outcome, boolean stopped, IOException readFailure) {
-    }
-
-    /**
-     * Runs a client to its end or its deadline. stdout is handed to {@code reader} and then
-     * drained, so the child never blocks on a full pipe; the exit status is read afterwards.
-     */
-    private static Finished run(List<String> command, Optional<String> stdin, Duration limit, StdoutReader reader) {
-        try (ChildProcess child = ChildProcess.start(command, CLIENT_ENV, Optional.empty(), Optional.empty())) {
-            AtomicBoolean stopped = new AtomicBoolean();
-            ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
-                stopped.set(true);
-                child.kill();
-            }, limit.toMillis(), TimeUnit.MILLISECONDS);
-            try {
-                try (OutputStream in = child.stdin()) {
-                    if (stdin.isPresent()) {
-                        // small scripts only: they fit the pipe's buffer whether or not psql reads yet
-                        in.write(stdin.get().getBytes(StandardCharsets.UTF_8));
-                    }
-                } catch (IOException ignored) {
-                    // the client exited early; its status says why
-                }
-                IOException readFailure = null;
-                try {
-                    reader.read(child.stdout());
-                } catch (IOException e) {
-                    readFailure = e;
-                }
-                try {
-                    child.stdout().transferTo(OutputStream.nullOutputStream());
-                } catch (IOException ignored) {
-                    // killed: nothing more to read
-                }
-                ProcessOutcome outcome = child.waitFor(CLIENT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-                return new Finished(outcome, stopped.get(), readFailure);
-            } finally {
-                watchdog.cancel(false);
-            }
-        }
-    }
-
     private static BufferedReader reader(InputStream in) {
         return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024);
-    }
-
-    private static String tail(ProcessOutcome outcome) {
-        return outcome.stderrTail().isBlank() ? "" : ": " + outcome.describe();
     }
 
     private static byte[] randomBytes(int n) {

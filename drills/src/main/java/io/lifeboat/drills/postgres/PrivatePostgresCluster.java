@@ -3,6 +3,11 @@ package io.lifeboat.drills.postgres;
 import io.lifeboat.drills.process.ChildProcess;
 import io.lifeboat.drills.process.ChildProcessException;
 import io.lifeboat.drills.process.ProcessOutcome;
+import io.lifeboat.drills.privateserver.Orphans;
+import io.lifeboat.drills.privateserver.PrivateDirectories;
+import io.lifeboat.drills.privateserver.PrivateServerException;
+import io.lifeboat.drills.privateserver.ReapedCluster;
+import io.lifeboat.drills.privateserver.ServerAccount;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,8 +16,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -25,7 +28,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +74,7 @@ import java.util.regex.Pattern;
  * always connect.
  *
  * <h2>Cleaning up</h2>
- * {@link #close()} stops the server (fast, then immediate, then SIGKILL) and deletes the whole
+ * {@link #close()} stops the server (immediate, then SIGKILL) and deletes the whole
  * directory, and so does a failed {@link #start}. A shutdown hook closes clusters still open when
  * the JVM exits normally; a JVM killed with SIGKILL leaves its crash marker, and the next
  * {@link #reapOrphans(Path)} in the same parent directory removes what it left.
@@ -83,13 +85,13 @@ import java.util.regex.Pattern;
 public final class PrivatePostgresCluster implements AutoCloseable {
 
     /** Names inside a cluster directory. */
-    static final String DATA_DIR = "data";
+    static final String DATA_DIR = Orphans.DATA_DIR;
     static final String SOCKET_DIR = "socket";
     static final String SERVER_LOG = "server.log";
     /** Our settings live in their own file, included from postgresql.conf, so no shell ever quotes them. */
     static final String SETTINGS_FILE = "lifeboat.conf";
     static final String NAME_PREFIX = "lifeboat-pg-";
-    private static final Pattern CLUSTER_NAME = Pattern.compile(Pattern.quote(NAME_PREFIX) + "[0-9a-f]{12}");
+    private static final Pattern CLUSTER_NAME = Orphans.names(NAME_PREFIX);
 
     /** The superuser initdb creates. */
     public static final String SUPERUSER = "postgres";
@@ -223,32 +225,22 @@ public final class PrivatePostgresCluster implements AutoCloseable {
                     + installation.binDir() + " has no server binaries (" + String.join(", ",
                     PostgresInstallation.SERVER_TOOLS) + "); install the Debian package " + installation.serverPackage());
         }
-        ServerAccount account = ServerAccount.forThisProcess();
+        ServerAccount account = account();
         Path parent = options.parentDir();
         String longestSocket = parent + "/" + NAME_PREFIX + "0".repeat(12) + "/" + SOCKET_DIR + "/.s.PGSQL.65535";
         if (longestSocket.getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
             throw new PostgresClusterException("the server's socket path under " + parent + " would be longer than"
                     + " a Unix socket allows (" + MAX_SOCKET_PATH + " bytes); use a shorter parent directory");
         }
-        ClusterDirectories.prepareParent(parent, account);
-
-        // The marker comes first: from here on a crash leaves something reapOrphans can find.
-        PrivatePostgresCluster cluster = null;
-        for (int attempt = 0; cluster == null; attempt++) {
-            String name = NAME_PREFIX + HexFormat.of().formatHex(randomBytes(6));
-            Path dir = parent.resolve(name);
-            Path marker = parent.resolve(name + ClusterMarker.SUFFIX);
-            try {
-                ClusterMarker.forThisProcess(dir, installation.binDir()).createAt(marker);
-                cluster = new PrivatePostgresCluster(installation, account, options, dir, marker);
-            } catch (FileAlreadyExistsException taken) {
-                if (attempt > 10) {
-                    throw new PostgresClusterException("could not claim a cluster name in " + parent);
-                }
-            } catch (IOException e) {
-                throw new PostgresClusterException("could not write a cluster marker in " + parent + ": " + e, e);
-            }
+        Orphans.Claim claim;
+        try {
+            PrivateDirectories.prepareParent(parent, account);
+            // The marker comes first: from here on a crash leaves something reapOrphans can find.
+            claim = Orphans.claim(parent, NAME_PREFIX, installation.binDir());
+        } catch (PrivateServerException e) {
+            throw new PostgresClusterException(e.getMessage(), e);
         }
+        PrivatePostgresCluster cluster = new PrivatePostgresCluster(installation, account, options, claim.dir(), claim.marker());
         try {
             Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
             cluster.boot();
@@ -260,6 +252,15 @@ public final class PrivatePostgresCluster implements AutoCloseable {
                 e.addSuppressed(cleanup);
             }
             throw e;
+        }
+    }
+
+    /** The account servers run as: {@code postgres} when this JVM is root (PostgreSQL refuses root). */
+    private static ServerAccount account() {
+        try {
+            return ServerAccount.forThisProcess("postgres", "PostgreSQL");
+        } catch (PrivateServerException e) {
+            throw new PostgresClusterException(e.getMessage(), e);
         }
     }
 
@@ -518,12 +519,7 @@ public final class PrivatePostgresCluster implements AutoCloseable {
 
     /** The last {@code lines} lines of the server log, or a note saying why there are none. */
     public String serverLogTail(int lines) {
-        try {
-            List<String> all = Files.readAllLines(serverLog(), StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(no server log: " + e.getMessage() + ")";
-        }
+        return PrivateDirectories.tail(serverLog(), lines);
     }
 
     /**
@@ -540,17 +536,12 @@ public final class PrivatePostgresCluster implements AutoCloseable {
             return;
         }
         closed = true;
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException | IllegalArgumentException shuttingDownOrNeverAdded) {
-            // the hook is what is calling us, or start failed before adding it
-        }
-        List<String> problems = new ArrayList<>();
-        ServerProcesses.Stop stop = ServerProcesses.Stop.NOT_RUNNING;
-        if (createdDir) {
-            stop = stopServer(account, installation.tool("pg_ctl"), dataDir(), clusterDir, true, problems);
-        }
-        removeCluster(clusterDir, markerFile, createdDir, stop, problems);
+        Orphans.removeShutdownHook(shutdownHook);
+        // immediate, not fast: the directory is deleted next, so the shutdown checkpoint a fast
+        // stop writes (every dirty buffer of a freshly restored database: ~2.5 s after a 1 GB
+        // restore, measured by bench/drill.sh) would be written only to be thrown away
+        List<String> problems = Orphans.stopAndRemove(clusterDir, markerFile, createdDir, notes -> ServerProcesses.stop(
+                account, installation.tool("pg_ctl"), dataDir(), clusterDir, false, notes));
         if (!problems.isEmpty()) {
             throw new PostgresClusterException("could not clean up the private cluster " + clusterDir + ": "
                     + String.join("; ", problems));
@@ -562,44 +553,6 @@ public final class PrivatePostgresCluster implements AutoCloseable {
             close();
         } catch (RuntimeException e) {
             System.err.println("lifeboat: " + e.getMessage());
-        }
-    }
-
-    private static ServerProcesses.Stop stopServer(ServerAccount account, Path pgCtl, Path dataDir, Path workDir,
-                                                   boolean fast, List<String> problems) {
-        try {
-            List<String> notes = new ArrayList<>();
-            ServerProcesses.Stop stop = ServerProcesses.stop(account, pgCtl, dataDir, workDir, fast, notes);
-            if (stop == ServerProcesses.Stop.STILL_RUNNING) {
-                // what pg_ctl said matters only when even SIGKILL did not help
-                problems.add("the server in " + dataDir + " is still running (" + String.join("; ", notes) + ")");
-            }
-            return stop;
-        } catch (RuntimeException e) {
-            problems.add("stopping the server failed: " + e);
-            return ServerProcesses.Stop.STILL_RUNNING;
-        }
-    }
-
-    /** Deletes the directory (unless a server may still use it), then the marker (unless the directory is still there). */
-    private static void removeCluster(Path clusterDir, Path marker, boolean deleteDir, ServerProcesses.Stop stop,
-                                      List<String> problems) {
-        if (stop == ServerProcesses.Stop.STILL_RUNNING) {
-            problems.add("kept " + clusterDir + " and its marker because a server may still use it");
-            return;
-        }
-        if (deleteDir) {
-            try {
-                ClusterDirectories.deleteTree(clusterDir);
-            } catch (IOException e) {
-                problems.add("could not delete " + clusterDir + " (its marker stays for reapOrphans): " + e);
-                return;
-            }
-        }
-        try {
-            Files.deleteIfExists(marker);
-        } catch (IOException e) {
-            problems.add("could not delete the marker " + marker + ": " + e);
         }
     }
 
@@ -620,60 +573,12 @@ public final class PrivatePostgresCluster implements AutoCloseable {
      *         user (see {@link Options#parentDir()})
      */
     public static List<ReapedCluster> reapOrphans(Path parentDir) {
-        Path parent = parentDir.toAbsolutePath().normalize();
-        if (!Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
-            return List.of();
-        }
         try {
-            ClusterDirectories.checkPrivate(parent);
-        } catch (IOException e) {
-            throw new PostgresClusterException("will not reap clusters in " + parent + ": " + e.getMessage(), e);
+            return Orphans.reap(parentDir, CLUSTER_NAME, (dir, marker, notes) -> ServerProcesses.stop(account(),
+                    marker.binDir().resolve("pg_ctl"), dir.resolve(DATA_DIR), dir, false, notes));
+        } catch (PrivateServerException e) {
+            throw new PostgresClusterException(e.getMessage(), e);
         }
-        List<Path> markers = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, "*" + ClusterMarker.SUFFIX)) {
-            entries.forEach(markers::add);
-        } catch (IOException e) {
-            throw new PostgresClusterException("could not list " + parent + ": " + e, e);
-        }
-        List<ReapedCluster> reaped = new ArrayList<>();
-        for (Path markerFile : markers) {
-            String fileName = markerFile.getFileName().toString();
-            String name = fileName.substring(0, fileName.length() - ClusterMarker.SUFFIX.length());
-            if (!CLUSTER_NAME.matcher(name).matches() || !Files.isRegularFile(markerFile, LinkOption.NOFOLLOW_LINKS)) {
-                continue;
-            }
-            ClusterMarker marker;
-            try {
-                marker = ClusterMarker.read(markerFile);
-            } catch (IOException e) {
-                continue;
-            }
-            if (marker.ownerAlive()) {
-                continue;
-            }
-            reaped.add(reap(parent.resolve(name), markerFile, marker));
-        }
-        return List.copyOf(reaped);
-    }
-
-    private static ReapedCluster reap(Path clusterDir, Path markerFile, ClusterMarker marker) {
-        List<String> problems = new ArrayList<>();
-        ServerProcesses.Stop stop = ServerProcesses.Stop.NOT_RUNNING;
-        boolean dirExists = Files.isDirectory(clusterDir, LinkOption.NOFOLLOW_LINKS);
-        if (dirExists) {
-            ServerAccount account;
-            try {
-                account = ServerAccount.forThisProcess();
-                stop = stopServer(account, marker.binDir().resolve("pg_ctl"), clusterDir.resolve(DATA_DIR),
-                        clusterDir, false, problems);
-            } catch (RuntimeException e) {
-                problems.add(e.getMessage());
-                stop = ServerProcesses.Stop.STILL_RUNNING;
-            }
-        }
-        removeCluster(clusterDir, markerFile, dirExists, stop, problems);
-        return new ReapedCluster(clusterDir, marker.ownerPid(), marker.createdAt(), stop != ServerProcesses.Stop.NOT_RUNNING,
-                problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems)));
     }
 
     private static int freePort() {

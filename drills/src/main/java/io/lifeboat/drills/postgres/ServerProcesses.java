@@ -3,6 +3,9 @@ package io.lifeboat.drills.postgres;
 import io.lifeboat.drills.process.ChildProcess;
 import io.lifeboat.drills.process.ChildProcessException;
 import io.lifeboat.drills.process.ProcessOutcome;
+import io.lifeboat.drills.privateserver.DirectoryProcesses;
+import io.lifeboat.drills.privateserver.Orphans.Stop;
+import io.lifeboat.drills.privateserver.ServerAccount;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,28 +24,15 @@ import java.util.stream.Collectors;
  * Stopping the server of one data directory, whatever state it is in.
  *
  * <p>The polite way first ({@code pg_ctl stop -m fast}, which also disconnects clients), then
- * {@code -m immediate}, then SIGKILL. For the last step the processes are found by what they
- * are, not by a pid file that may be stale: every PostgreSQL process (postmaster and backends)
- * keeps the data directory as its working directory, and a directory with a random name that
- * lifeboat created has no other server. Linux-only, like the rest of this package.
+ * {@code -m immediate}, then SIGKILL of the processes {@link DirectoryProcesses} finds by their
+ * working directory. Linux-only, like the rest of this package.
  */
 final class ServerProcesses {
-
-    /** How a stop ended. */
-    enum Stop {
-        /** No server process was running. */
-        NOT_RUNNING,
-        /** {@code pg_ctl stop} shut it down. */
-        STOPPED,
-        /** It had to be killed. */
-        KILLED,
-        /** Processes are still there after SIGKILL (e.g. stuck in uninterruptible I/O). */
-        STILL_RUNNING
-    }
 
     private static final long FAST_STOP_SECONDS = 30;
     private static final long IMMEDIATE_STOP_SECONDS = 15;
     private static final long KILL_WAIT_MILLIS = 10_000;
+    private static final String EXECUTABLE = "postgres";
 
     private ServerProcesses() {
     }
@@ -83,8 +73,7 @@ final class ServerProcesses {
                 notes.add("pg_ctl stop -m " + mode + ": " + outcome.describe());
             }
         }
-        killAll(dataDir);
-        if (!awaitGone(dataDir, KILL_WAIT_MILLIS)) {
+        if (!DirectoryProcesses.killAll(dataDir, EXECUTABLE, KILL_WAIT_MILLIS)) {
             notes.add("server processes still running after SIGKILL: " + find(dataDir).stream()
                     .map(p -> Long.toString(p.pid())).collect(Collectors.joining(", ")));
             return Stop.STILL_RUNNING;
@@ -93,20 +82,9 @@ final class ServerProcesses {
         return Stop.KILLED;
     }
 
-    /** The running PostgreSQL processes whose working directory is {@code dataDir}. */
+    /** The running PostgreSQL processes (postmaster and backends) of {@code dataDir}. */
     static List<ProcessHandle> find(Path dataDir) {
-        String wanted = dataDir.toAbsolutePath().normalize().toString();
-        String real = realPath(dataDir).orElse(wanted);
-        return ProcessHandle.allProcesses()
-                .filter(p -> {
-                    Optional<String> cwd = link(p.pid(), "cwd");
-                    if (cwd.isEmpty() || !(cwd.get().equals(wanted) || cwd.get().equals(real))) {
-                        return false;
-                    }
-                    Optional<String> exe = link(p.pid(), "exe");
-                    return exe.isPresent() && Path.of(exe.get()).getFileName().toString().startsWith("postgres");
-                })
-                .collect(Collectors.toList());
+        return DirectoryProcesses.find(dataDir, EXECUTABLE);
     }
 
     /** The postmaster's pid as its pid file records it. */
@@ -119,59 +97,8 @@ final class ServerProcesses {
         }
     }
 
-    /**
-     * SIGKILLs the postmaster first, then everything else: killing a backend first would make a
-     * live postmaster start crash recovery and fork new ones.
-     */
-    private static void killAll(Path dataDir) {
-        for (int round = 0; round < 5; round++) {
-            List<ProcessHandle> procs = find(dataDir);
-            if (procs.isEmpty()) {
-                return;
-            }
-            Set<Long> pids = procs.stream().map(ProcessHandle::pid).collect(Collectors.toSet());
-            List<ProcessHandle> ordered = new ArrayList<>();
-            procs.stream().filter(p -> p.parent().map(pp -> !pids.contains(pp.pid())).orElse(true)).forEach(ordered::add);
-            procs.stream().filter(p -> !ordered.contains(p)).forEach(ordered::add);
-            ordered.forEach(ProcessHandle::destroyForcibly);
-            awaitGone(dataDir, 1_000);
-        }
-    }
-
     private static boolean awaitGone(Path dataDir, long millis) {
-        long deadline = System.nanoTime() + millis * 1_000_000;
-        while (true) {
-            if (find(dataDir).isEmpty()) {
-                return true;
-            }
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return find(dataDir).isEmpty();
-            }
-        }
-    }
-
-    /** A /proc/&lt;pid&gt;/ link's target; empty for zombies, vanished processes and ones we may not inspect. */
-    private static Optional<String> link(long pid, String name) {
-        try {
-            String target = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), name)).toString();
-            return Optional.of(target.endsWith(" (deleted)") ? target.substring(0, target.length() - 10) : target);
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static Optional<String> realPath(Path p) {
-        try {
-            return Optional.of(p.toRealPath().toString());
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return DirectoryProcesses.awaitGone(dataDir, EXECUTABLE, millis);
     }
 
     /**

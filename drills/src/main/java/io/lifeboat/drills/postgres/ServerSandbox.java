@@ -1,15 +1,10 @@
 package io.lifeboat.drills.postgres;
 
 import io.lifeboat.drills.sandbox.QueryFailedException;
-import io.lifeboat.drills.sandbox.QueryResult;
-import io.lifeboat.drills.sandbox.RestoreFailedException;
-import io.lifeboat.drills.sandbox.Sandbox;
 import io.lifeboat.drills.sandbox.SandboxServer;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -21,31 +16,21 @@ import java.util.Objects;
  * <p>Only the database this object created is ever dropped: its name comes from the provider,
  * passed the guard, and the provider refuses to reuse one that already existed.
  */
-public final class ServerSandbox implements Sandbox {
+public final class ServerSandbox extends PostgresDatabaseSandbox {
 
     private static final Duration DROP_TIMEOUT = Duration.ofMinutes(5);
 
     private final SandboxServer server;
-    private final String database;
     private final int serverVersionNum;
     private final String serverVersion;
-    private final PostgresClient client;
-    private final List<String> warnings;
     private boolean closed;
 
     ServerSandbox(SandboxServer server, String database, int serverVersionNum, String serverVersion,
                   PostgresClient client, List<String> warnings) {
+        super(client, database, warnings);
         this.server = Objects.requireNonNull(server, "server");
-        this.database = Objects.requireNonNull(database, "database");
         this.serverVersionNum = serverVersionNum;
         this.serverVersion = serverVersion;
-        this.client = Objects.requireNonNull(client, "client");
-        this.warnings = List.copyOf(warnings);
-    }
-
-    /** The throwaway database's name. */
-    public String database() {
-        return database;
     }
 
     /** The server it lives on. */
@@ -55,34 +40,8 @@ public final class ServerSandbox implements Sandbox {
 
     @Override
     public String describe() {
-        return "server sandbox " + server.name() + ": database " + database + " on " + server.endpoint()
+        return "server sandbox " + server.name() + ": database " + database() + " on " + server.endpoint()
                 + " (PostgreSQL " + serverVersion + ", user " + server.user() + ")";
-    }
-
-    @Override
-    public List<String> warnings() {
-        return warnings;
-    }
-
-    /**
-     * {@code pg_restore --no-owner --no-privileges --exit-on-error -j 2} over TCP.
-     *
-     * @throws IllegalArgumentException for a dump format other than {@code pg_dump-custom}
-     */
-    @Override
-    public void restore(Path dumpFile, String dumpFormat) throws RestoreFailedException {
-        PostgresDumpFormats.requireRestorable(dumpFormat);
-        client.restore(database, dumpFile, EphemeralPostgresSandbox.RESTORE_JOBS, EphemeralPostgresSandbox.RESTORE_LIMIT);
-    }
-
-    @Override
-    public QueryResult query(String sql, Duration timeout) throws QueryFailedException {
-        return client.query(database, sql, timeout);
-    }
-
-    @Override
-    public Map<String, Long> rowCounts(Duration timeout) throws QueryFailedException {
-        return client.rowCounts(database, timeout);
     }
 
     /**
@@ -97,19 +56,19 @@ public final class ServerSandbox implements Sandbox {
         if (closed) {
             return;
         }
-        String name = PrivatePostgresCluster.quoteIdentifier(database);
+        String name = PrivatePostgresCluster.quoteIdentifier(database());
         try {
             if (serverVersionNum >= 130000) {
-                client.execute(ServerSandboxProvider.MAINTENANCE_DATABASE,
+                client().execute(ServerSandboxProvider.MAINTENANCE_DATABASE,
                         "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)", DROP_TIMEOUT);
             } else {
-                client.execute(ServerSandboxProvider.MAINTENANCE_DATABASE, "SELECT pg_terminate_backend(pid)"
-                        + " FROM pg_stat_activity WHERE datname = " + literal(database), DROP_TIMEOUT);
-                client.execute(ServerSandboxProvider.MAINTENANCE_DATABASE, "DROP DATABASE IF EXISTS " + name, DROP_TIMEOUT);
+                client().execute(ServerSandboxProvider.MAINTENANCE_DATABASE, "SELECT pg_terminate_backend(pid)"
+                        + " FROM pg_stat_activity WHERE datname = " + literal(database()), DROP_TIMEOUT);
+                client().execute(ServerSandboxProvider.MAINTENANCE_DATABASE, "DROP DATABASE IF EXISTS " + name, DROP_TIMEOUT);
             }
             closed = true;
         } catch (QueryFailedException | RuntimeException e) {
-            throw new IllegalStateException("could not drop the throwaway database " + database + " on sandbox server "
+            throw new IllegalStateException("could not drop the throwaway database " + database() + " on sandbox server "
                     + server.name() + " (" + server.endpoint() + "): " + e.getMessage() + "; drop it by hand: DROP DATABASE "
                     + name + ";", e);
         }
@@ -120,8 +79,4 @@ public final class ServerSandbox implements Sandbox {
         return "'" + s.replace("'", "''") + "'";
     }
 
-    @Override
-    public String toString() {
-        return describe();
-    }
 }

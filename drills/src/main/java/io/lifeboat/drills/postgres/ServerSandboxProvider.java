@@ -7,17 +7,15 @@ import io.lifeboat.drills.sandbox.SandboxRefusedException;
 import io.lifeboat.drills.sandbox.SandboxRequest;
 import io.lifeboat.drills.sandbox.SandboxServer;
 import io.lifeboat.drills.sandbox.SandboxUnavailableException;
+import io.lifeboat.drills.sandbox.ThrowawayDatabases;
 import io.lifeboat.drills.process.PrivateFiles;
+import io.lifeboat.drills.process.ProcessOwner;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -29,6 +27,9 @@ import java.util.OptionalInt;
  * database of that name is an error, never reused, so that {@link ServerSandbox#close()} drops
  * only what this provider made).
  *
+ * <p>Every throwaway database carries its owner in its comment ({@link ProcessOwner}); before
+ * creating one, the provider drops those whose owner died on this host without tearing down.
+ *
  * <p>The password, if the server needs one, is read from the server's 0600 password file and
  * handed to each client in a temporary 0600 passfile; never argv, never the environment.
  */
@@ -39,10 +40,11 @@ public final class ServerSandboxProvider implements SandboxProvider {
     /** The database the provider connects to for CREATE and DROP DATABASE. */
     static final String MAINTENANCE_DATABASE = "postgres";
 
-    /** PostgreSQL truncates identifiers to 63 bytes; a truncated name could collide, so lifeboat never relies on it. */
-    static final int MAX_NAME = 63;
-
     private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(60);
+    /** Starts the comment on every throwaway database: who made it, so a later run can reap it. */
+    static final String OWNER_MARK = "lifeboat drill sandbox; ";
+    /** A server with more leftover drill databases than this has a problem a person must look at. */
+    private static final int MAX_ORPHANS_LISTED = 1000;
 
     /** How a provider names the throwaway database of a run. */
     @FunctionalInterface
@@ -77,22 +79,9 @@ public final class ServerSandboxProvider implements SandboxProvider {
         return KIND;
     }
 
-    /**
-     * {@code lifeboat_drill_<drill>_<runId>}, lower-cased, every character other than
-     * {@code [a-z0-9_]} replaced by {@code _}, at most 63 characters: a longer name keeps its
-     * first 54 characters and gets {@code _} and 8 hex digits of the full name's SHA-256, so
-     * that two runs never share a name even when the drill's name is long.
-     */
+    /** {@link ThrowawayDatabases#name}: the same names on every engine. */
     public static String throwawayDatabaseName(String drillName, String runId) {
-        String full = SandboxGuard.DATABASE_PREFIX + sanitize(drillName) + "_" + sanitize(runId);
-        if (full.length() <= MAX_NAME) {
-            return full;
-        }
-        return full.substring(0, MAX_NAME - 9) + "_" + sha256Hex(drillName + "\0" + runId).substring(0, 8);
-    }
-
-    private static String sanitize(String s) {
-        return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        return ThrowawayDatabases.name(drillName, runId);
     }
 
     /**
@@ -136,6 +125,7 @@ public final class ServerSandboxProvider implements SandboxProvider {
             throw new SandboxUnavailableException("cannot use " + where + ": " + e.getMessage(), e);
         }
         PostgresClient client = new PostgresClient(tools, endpoint);
+        warnings.addAll(reapOrphans(client, versionNum, where));
         try {
             client.execute(MAINTENANCE_DATABASE, "CREATE DATABASE " + PrivatePostgresCluster.quoteIdentifier(database)
                     + " TEMPLATE template0", CREATE_TIMEOUT);
@@ -143,14 +133,55 @@ public final class ServerSandboxProvider implements SandboxProvider {
             throw new SandboxUnavailableException("could not create the throwaway database " + database + " on "
                     + where + ": " + e.getMessage(), e);
         }
-        return new ServerSandbox(server, database, versionNum, version, client, warnings);
+        ServerSandbox sandbox = new ServerSandbox(server, database, versionNum, version, client, warnings);
+        try {
+            // the owner mark: a later run drops this database if this JVM dies before close()
+            client.execute(MAINTENANCE_DATABASE, "COMMENT ON DATABASE " + PrivatePostgresCluster.quoteIdentifier(database)
+                    + " IS " + ServerSandbox.literal(OWNER_MARK + ProcessOwner.current().encode()), CREATE_TIMEOUT);
+        } catch (QueryFailedException e) {
+            warnings.add("could not mark " + database + " with its owner (" + e.getMessage() + "); if this drill dies before"
+                    + " its teardown, the database must be dropped by hand");
+        }
+        return sandbox;
     }
 
-    private static String sha256Hex(String s) {
+    /**
+     * Drops the throwaway databases of drills that died on this host without their teardown
+     * (SIGKILL, a power cut): those whose owner mark names a process that is certainly gone.
+     * A database without the mark, or marked by another host, is never touched; each one
+     * dropped passes the guard first, like a database this provider creates.
+     *
+     * @return a warning per database dropped or that could not be dropped
+     */
+    private List<String> reapOrphans(PostgresClient client, int versionNum, String where) {
+        List<String> warnings = new ArrayList<>();
+        List<List<Optional<String>>> rows;
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java has SHA-256", e);
+            rows = client.rows(MAINTENANCE_DATABASE, "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database"
+                    + " WHERE datname LIKE " + ServerSandbox.literal(SandboxGuard.DATABASE_PREFIX.replace("_", "\\_") + "%")
+                    + " ORDER BY datname", MAX_ORPHANS_LISTED, CREATE_TIMEOUT);
+        } catch (QueryFailedException e) {
+            return List.of("could not look for throwaway databases of crashed drills on " + where + ": " + e.getMessage());
         }
+        for (List<Optional<String>> row : rows) {
+            if (row.size() != 2 || row.get(0).isEmpty()) {
+                continue;
+            }
+            String name = row.get(0).get();
+            Optional<ProcessOwner> owner = ProcessOwner.parse(row.get(1).orElse(null), OWNER_MARK);
+            if (owner.isEmpty() || !owner.get().isCertainlyDead()) {
+                continue;
+            }
+            try {
+                guard.check(server.host(), server.port(), name);
+                new ServerSandbox(server, name, versionNum, "", client, List.of()).close();
+                warnings.add("dropped " + name + " on " + where + ", left behind by a drill that died (pid "
+                        + owner.get().pid() + ")");
+            } catch (SandboxRefusedException | RuntimeException e) {
+                warnings.add("could not drop " + name + " on " + where + ", left behind by a drill that died (pid "
+                        + owner.get().pid() + "): " + e.getMessage());
+            }
+        }
+        return warnings;
     }
 }

@@ -6,7 +6,9 @@
  * PostgreSQL sandboxes built on them: {@code ephemeral}
  * ({@link io.lifeboat.drills.postgres.EphemeralPostgresSandboxProvider}) and {@code server}
  * ({@link io.lifeboat.drills.postgres.ServerSandboxProvider}), which restore with
- * {@code pg_restore} and query with {@code psql} (client 12 or newer, for {@code --csv}).
+ * {@code pg_restore} and query with {@code psql} (client 12 or newer, for {@code --csv}); and
+ * {@code docker} ({@link io.lifeboat.drills.postgres.DockerPostgresSandboxProvider}), which runs
+ * the same tools inside a container without network ({@link io.lifeboat.drills.docker}).
  * Linux only: it relies on /proc and on util-linux to run the server as the {@code postgres}
  * user when lifeboat is root.
  */

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Secrets never go into {@code argv}: pass a path to a 0600 file instead.
  */
-public final class ChildProcess implements AutoCloseable {
+public final class ChildProcess implements ToolProcess {
 
     /** Variables a database tool may need; everything else is dropped. */
     private static final Set<String> INHERITED = Set.of("PATH", "LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TZ", "TMPDIR");
@@ -96,10 +96,12 @@ public final class ChildProcess implements AutoCloseable {
         return name;
     }
 
+    @Override
     public InputStream stdout() {
         return process.getInputStream();
     }
 
+    @Override
     public OutputStream stdin() {
         return process.getOutputStream();
     }
@@ -116,6 +118,7 @@ public final class ChildProcess implements AutoCloseable {
      * Waits for the exit, then for the stderr drainer, so the returned tail is complete.
      * On timeout the process is killed and the outcome says so.
      */
+    @Override
     public ProcessOutcome waitFor(long timeout, TimeUnit unit) {
         boolean timedOut = false;
         try {
@@ -134,6 +137,7 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     /** Kills the process (and does not wait). */
+    @Override
     public void kill() {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
@@ -152,13 +156,16 @@ public final class ChildProcess implements AutoCloseable {
         }
     }
 
-    /** Keeps the last {@code limit} bytes of a stream, as text for error messages. */
-    static final class StderrTail {
+    /**
+     * Keeps the last {@code limit} bytes of a stream, as text for error messages. Public for the
+     * other {@link ToolProcess} kinds (a container's exec), which keep stderr the same way.
+     */
+    public static final class StderrTail {
         private final int limit;
         private final byte[] ring;
         private long written;
 
-        StderrTail(int limit) {
+        public StderrTail(int limit) {
             this.limit = limit;
             this.ring = new byte[limit];
         }
@@ -175,13 +182,17 @@ public final class ChildProcess implements AutoCloseable {
             }
         }
 
-        private synchronized void append(byte[] buf, int n) {
+        private void append(byte[] buf, int n) {
+            append(buf, 0, n);
+        }
+
+        public synchronized void append(byte[] buf, int off, int n) {
             for (int i = 0; i < n; i++) {
-                ring[(int) (written++ % limit)] = buf[i];
+                ring[(int) (written++ % limit)] = buf[off + i];
             }
         }
 
-        synchronized String text() {
+        public synchronized String text() {
             int size = (int) Math.min(written, limit);
             byte[] out = new byte[size];
             long start = written - size;

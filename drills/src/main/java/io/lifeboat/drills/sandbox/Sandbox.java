@@ -1,6 +1,6 @@
 package io.lifeboat.drills.sandbox;
 
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 
@@ -9,7 +9,7 @@ import java.util.List;
  * outcome; a sandbox whose process crashed leaves a marker that the provider's next run cleans up.
  *
  * <p>Engine-neutral: the engine-specific parts (which restore tool, which client) live in the
- * implementation; the drill runner only restores a dump file and asks queries.
+ * implementation; the drill runner only hands it a dump stream and asks queries.
  */
 public interface Sandbox extends AutoCloseable {
 
@@ -20,12 +20,18 @@ public interface Sandbox extends AutoCloseable {
     List<String> warnings();
 
     /**
-     * Restores a plaintext dump from a private local file (the drill runner has already fetched,
-     * verified and decrypted it). Implementations may restore in parallel ({@code pg_restore -j}).
+     * Restores a plaintext dump by piping {@code dump} into the engine's restore tool, front to
+     * back, without a local copy: the plaintext never touches a disk outside the sandbox's
+     * database, and fetching, decrypting and restoring overlap. When the restore tool ends
+     * before the stream does, the rest of the stream is still read (and thrown away), because
+     * the stream verifies the backup's checksum only at its end.
      *
      * @throws RestoreFailedException with the restore tool's stderr when it fails
+     * @throws DumpReadException      reading {@code dump} failed (the restore tool was stopped);
+     *                                the cause is the stream's exception, which takes precedence
+     *                                over anything the stopped tool said
      */
-    void restore(Path dumpFile, String dumpFormat) throws RestoreFailedException;
+    void restore(InputStream dump, String dumpFormat) throws RestoreFailedException, DumpReadException;
 
     /**
      * Runs one query and returns its first row. A statement timeout is set inside the database
@@ -35,7 +41,10 @@ public interface Sandbox extends AutoCloseable {
      */
     QueryResult query(String sql, Duration timeout) throws QueryFailedException;
 
-    /** Row counts of every user table ({@code schema.table} for PostgreSQL, {@code db.table} elsewhere). */
+    /**
+     * Row counts of every user table, keyed as the engine's manifest keys them: {@code schema.table}
+     * for PostgreSQL, the table name alone for MariaDB (whose dump holds one database).
+     */
     java.util.Map<String, Long> rowCounts(Duration timeout) throws QueryFailedException;
 
     /** Drops or stops everything this sandbox created. Idempotent; never throws for a sandbox already gone. */

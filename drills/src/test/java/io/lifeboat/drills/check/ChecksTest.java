@@ -37,7 +37,7 @@ class ChecksTest {
     static void restoreTheShop() throws Exception {
         sandbox = new EphemeralPostgresSandboxProvider(PostgresInstallations.discover(), TestClusters.openForServer(tmp))
                 .create(new SandboxRequest("checks", "1", "postgres", GOOD.serverVersion()));
-        sandbox.restore(DumpFixtures.good().file(), GOOD.dumpFormat());
+        DumpFixtures.restore(sandbox, DumpFixtures.good().file(), GOOD.dumpFormat());
     }
 
     @AfterAll

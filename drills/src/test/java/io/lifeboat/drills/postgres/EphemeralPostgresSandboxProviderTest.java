@@ -3,7 +3,7 @@ package io.lifeboat.drills.postgres;
 import io.lifeboat.drills.process.ChildProcess;
 import io.lifeboat.drills.sandbox.Sandbox;
 import io.lifeboat.drills.sandbox.SandboxProvider;
-import io.lifeboat.drills.sandbox.SandboxProviderContract;
+import io.lifeboat.drills.sandbox.EphemeralSandboxContract;
 import io.lifeboat.drills.sandbox.SandboxRequest;
 import io.lifeboat.drills.sandbox.SandboxUnavailableException;
 import io.lifeboat.drills.testing.LinuxProcesses;
@@ -35,21 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The sandbox contract for {@code ephemeral}, and what only a private cluster has to show. */
-class EphemeralPostgresSandboxProviderTest extends SandboxProviderContract {
-
-    @TempDir
-    Path tmp;
-    Path parent;
-
-    @BeforeEach
-    void openParent() throws IOException {
-        parent = TestClusters.openForServer(tmp);
-    }
-
-    @AfterEach
-    void nothingLeftBehind() throws IOException {
-        assertEmpty(parent);
-    }
+class EphemeralPostgresSandboxProviderTest extends EphemeralSandboxContract {
 
     @Override
     protected SandboxProvider provider() {
@@ -57,9 +43,8 @@ class EphemeralPostgresSandboxProviderTest extends SandboxProviderContract {
     }
 
     @Override
-    protected void assertRemoved(Sandbox closed) throws IOException {
-        assertFalse(Files.exists(((EphemeralPostgresSandbox) closed).directory()));
-        assertEmpty(parent);
+    protected Path directoryOf(Sandbox sandbox) {
+        return ((EphemeralPostgresSandbox) sandbox).directory();
     }
 
     @Test
@@ -138,9 +123,4 @@ class EphemeralPostgresSandboxProviderTest extends SandboxProviderContract {
         }
     }
 
-    private static void assertEmpty(Path dir) throws IOException {
-        try (Stream<Path> left = Files.list(dir)) {
-            assertEquals(List.of(), left.toList());
-        }
-    }
 }

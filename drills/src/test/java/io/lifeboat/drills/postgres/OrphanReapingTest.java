@@ -1,5 +1,8 @@
 package io.lifeboat.drills.postgres;
 
+import io.lifeboat.drills.privateserver.ReapedCluster;
+import io.lifeboat.drills.privateserver.ServerMarker;
+import io.lifeboat.drills.privateserver.ServerAccount;
 import io.lifeboat.drills.process.ChildProcess;
 import io.lifeboat.drills.testing.LinuxProcesses;
 import io.lifeboat.drills.testing.TestClusters;
@@ -90,10 +93,10 @@ class OrphanReapingTest {
         String name = "lifeboat-pg-0123456789ab";
         Path dir = Files.createDirectory(parent.resolve(name));
         Files.writeString(dir.resolve("leftover"), "x");
-        ClusterMarker stale = ClusterMarker.forThisProcess(dir, TestClusters.installation().binDir())
+        ServerMarker stale = ServerMarker.forThisProcess(dir, TestClusters.installation().binDir())
                 .withOwner(ProcessHandle.current().pid(),
                         Optional.of(ProcessHandle.current().info().startInstant().orElseThrow().minusSeconds(3600)));
-        stale.createAt(parent.resolve(name + ClusterMarker.SUFFIX));
+        stale.createAt(parent.resolve(name + ServerMarker.SUFFIX));
 
         List<ReapedCluster> reaped = PrivatePostgresCluster.reapOrphans(parent);
 
@@ -109,19 +112,19 @@ class OrphanReapingTest {
         Path precious = Files.createDirectory(tmp.resolve("precious"));
         Files.writeString(precious.resolve("keep"), "x");
         String name = "lifeboat-pg-00000000dead";
-        new ClusterMarker(Integer.MAX_VALUE, Optional.empty(), Instant.now(), precious, Path.of("/nonexistent/bin"))
-                .createAt(parent.resolve(name + ClusterMarker.SUFFIX));
-        Files.writeString(parent.resolve("not-a-marker" + ClusterMarker.SUFFIX), "{}");
-        Files.writeString(parent.resolve("lifeboat-pg-0000000000aa" + ClusterMarker.SUFFIX), "garbage");
+        new ServerMarker(Integer.MAX_VALUE, Optional.empty(), Instant.now(), precious, Path.of("/nonexistent/bin"))
+                .createAt(parent.resolve(name + ServerMarker.SUFFIX));
+        Files.writeString(parent.resolve("not-a-marker" + ServerMarker.SUFFIX), "{}");
+        Files.writeString(parent.resolve("lifeboat-pg-0000000000aa" + ServerMarker.SUFFIX), "garbage");
 
         List<ReapedCluster> reaped = PrivatePostgresCluster.reapOrphans(parent);
 
         assertEquals(1, reaped.size());
         assertEquals(parent.resolve(name), reaped.get(0).clusterDir());
         assertTrue(Files.exists(precious.resolve("keep")));
-        assertFalse(Files.exists(parent.resolve(name + ClusterMarker.SUFFIX)));
-        assertTrue(Files.exists(parent.resolve("not-a-marker" + ClusterMarker.SUFFIX)), "unknown names are left alone");
-        assertTrue(Files.exists(parent.resolve("lifeboat-pg-0000000000aa" + ClusterMarker.SUFFIX)),
+        assertFalse(Files.exists(parent.resolve(name + ServerMarker.SUFFIX)));
+        assertTrue(Files.exists(parent.resolve("not-a-marker" + ServerMarker.SUFFIX)), "unknown names are left alone");
+        assertTrue(Files.exists(parent.resolve("lifeboat-pg-0000000000aa" + ServerMarker.SUFFIX)),
                 "unreadable markers are left alone");
     }
 

@@ -1,5 +1,8 @@
 package io.lifeboat.drills.postgres;
 
+import io.lifeboat.drills.privateserver.ReapedCluster;
+import io.lifeboat.drills.privateserver.ServerMarker;
+import io.lifeboat.drills.privateserver.ServerAccount;
 import io.lifeboat.drills.process.ChildProcessException;
 import io.lifeboat.drills.testing.LinuxProcesses;
 import io.lifeboat.drills.testing.TestClusters;

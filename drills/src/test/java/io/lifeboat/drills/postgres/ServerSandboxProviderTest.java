@@ -1,5 +1,14 @@
 package io.lifeboat.drills.postgres;
 
+import io.lifeboat.drills.process.ChildProcess;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.lifeboat.drills.sandbox.ProtectedDatabase;
 import io.lifeboat.drills.sandbox.Sandbox;
 import io.lifeboat.drills.sandbox.SandboxGuard;
@@ -67,6 +76,49 @@ class ServerSandboxProviderTest extends SandboxProviderContract {
             assertEquals(List.of(sandbox.database()), ServerSandboxes.throwawayDatabases(server));
             assertEquals(Optional.of(sandbox.database()), sandbox.query("SELECT current_database()", Duration.ofSeconds(10)).value());
             assertTrue(!sandbox.describe().contains(ServerSandboxes.password(server)), "no password in describe()");
+        }
+    }
+
+    @Test
+    void theDatabaseOfADrillThatDiedIsDroppedByTheNextRunAndOthersAreLeftAlone() throws Exception {
+        // not lifeboat's (no owner mark) and a live one of this JVM: both must survive the reaping
+        try (Connection c = server.connect("postgres"); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE lifeboat_drill_made_by_hand");
+        }
+        try (Sandbox alive = provider().create(request())) {
+            String orphan = crashedDrillsDatabase();
+            assertTrue(ServerSandboxes.throwawayDatabases(server).contains(orphan), "left behind by the killed JVM");
+            try (Sandbox next = provider().create(request())) {
+                List<String> left = ServerSandboxes.throwawayDatabases(server);
+                assertFalse(left.contains(orphan), left.toString());
+                assertTrue(left.contains("lifeboat_drill_made_by_hand"), left.toString());
+                assertTrue(left.contains(((ServerSandbox) alive).database()), left.toString());
+                assertTrue(next.warnings().stream().anyMatch(w -> w.startsWith("dropped " + orphan + " on sandbox server")
+                        && w.contains("left behind by a drill that died")), next.warnings().toString());
+            }
+        } finally {
+            try (Connection c = server.connect("postgres"); Statement st = c.createStatement()) {
+                st.execute("DROP DATABASE lifeboat_drill_made_by_hand");
+            }
+        }
+    }
+
+    /** Runs {@link OrphanedServerSandboxMain} in a child JVM, kills it with SIGKILL, returns its database's name. */
+    private static String crashedDrillsDatabase() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        try (ChildProcess jvm = ChildProcess.start(List.of(java, "-cp", classPath, OrphanedServerSandboxMain.class.getName(),
+                Integer.toString(declared.port()), declared.user(), declared.passwordFile().orElseThrow().toString(), "died1"))) {
+            BufferedReader out = new BufferedReader(new InputStreamReader(jvm.stdout(), StandardCharsets.UTF_8));
+            String ready = assertTimeoutPreemptively(Duration.ofSeconds(60), out::readLine);
+            if (ready == null) {
+                throw new AssertionError("child JVM ended early: " + jvm.waitFor(10, TimeUnit.SECONDS).describe());
+            }
+            ProcessHandle.of(jvm.pid()).orElseThrow().destroyForcibly();
+            assertEquals(137, jvm.waitFor(10, TimeUnit.SECONDS).exitCode());
+            String database = ready.substring("READY ".length());
+            assertEquals("lifeboat_drill_crashing_died1", database);
+            return database;
         }
     }
 

@@ -1,7 +1,5 @@
 package io.lifeboat.drills.testing;
 
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.utility.DockerImageName;
 
 import java.io.ByteArrayOutputStream;
@@ -61,7 +59,7 @@ public final class DockerEngine {
     public static final String DEFAULT_MARIADB_IMAGE = "local/mariadb:10.11";
 
     /** {@code false} turns "Docker is missing" from a test failure into a skipped test. */
-    static final String REQUIRE_ALL_PROPERTY = "lifeboat.requireAll";
+    static final String REQUIRE_ALL_PROPERTY = RequiredPart.REQUIRE_ALL_PROPERTY;
 
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(10);
 
@@ -81,7 +79,7 @@ public final class DockerEngine {
     public static synchronized String require() {
         if (answeringHost == null) {
             answeringHost = require(configuredHost(),
-                    Boolean.parseBoolean(System.getProperty(REQUIRE_ALL_PROPERTY, "true")));
+                    RequiredPart.requireAll());
         }
         return answeringHost;
     }
@@ -97,15 +95,9 @@ public final class DockerEngine {
         if (problem == null) {
             return host;
         }
-        String message = problem + ". Start lifeboat's test engine with `tools/docker-engine.sh start` "
+        return RequiredPart.missing(problem, "Start lifeboat's test engine with `tools/docker-engine.sh start` "
                 + "(and `tools/docker-images.sh` for its images) and export the DOCKER_HOST it prints; "
-                + "tools/prepare-test-machine.sh does all of it. "
-                + "To skip Docker tests instead of failing, run with -D" + REQUIRE_ALL_PROPERTY + "=false.";
-        if (requireAll) {
-            return Assertions.fail(message);
-        }
-        Assumptions.abort(message);
-        throw new AssertionError("unreachable: abort throws");
+                + "tools/prepare-test-machine.sh does all of it.", "Docker tests", requireAll);
     }
 
     /** The PostgreSQL 15 image, accepted by Testcontainers' PostgreSQL module as {@code postgres}. */

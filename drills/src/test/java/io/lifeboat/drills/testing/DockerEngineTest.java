@@ -1,5 +1,7 @@
 package io.lifeboat.drills.testing;
 
+import io.lifeboat.drills.docker.ContainerExec;
+
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;

@@ -2,12 +2,15 @@ package io.lifeboat.drills.testing;
 
 import io.lifeboat.drills.CanaryRow;
 import io.lifeboat.drills.DrillBackup;
-import io.lifeboat.drills.Outcome;
 import io.lifeboat.drills.postgres.PrivatePostgresCluster;
 import io.lifeboat.drills.process.ChildProcess;
 import io.lifeboat.drills.process.ProcessOutcome;
+import io.lifeboat.drills.sandbox.DumpReadException;
+import io.lifeboat.drills.sandbox.RestoreFailedException;
+import io.lifeboat.drills.sandbox.Sandbox;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -41,13 +44,14 @@ import java.util.concurrent.TimeUnit;
  *   <tr><td>{@code row-counts-disagree}</td><td>good.dump with a manifest claiming 1,200 orders and 3,300 items</td></tr>
  *   <tr><td>{@code stale-30h}</td><td>good.dump, taken 30h12m before the drill</td></tr>
  *   <tr><td>{@code canary-not-in-dump}</td><td>good.dump with a manifest naming a canary token the dump lacks</td></tr>
- *   <tr><td>{@code checksum-mismatch}</td><td>materialize throws BackupDefectException</td></tr>
- *   <tr><td>{@code bucket-unreachable}</td><td>materialize throws BackupUnavailableException</td></tr>
+ *   <tr><td>{@code checksum-mismatch}</td><td>good.dump streamed whole, then the stream's end throws a
+ *       BackupDefectException (the restore would succeed)</td></tr>
+ *   <tr><td>{@code bucket-unreachable}</td><td>the first read throws BackupUnavailableException</td></tr>
  * </table>
  *
  * The dump is written to pg_dump's stdout and from there to a file, the way the orchestrator's
  * pipeline gets it: a custom archive written to a pipe has no data offsets, and a drill must
- * restore exactly such archives (in parallel). The files are removed when the JVM exits.
+ * restore exactly such archives. The files are removed when the JVM exits.
  */
 public final class DumpFixtures {
 
@@ -139,6 +143,14 @@ public final class DumpFixtures {
         return goodBackup(takenAt).withRowCounts(counts).named("row-counts-disagree");
     }
 
+    /** Restores {@code file} into {@code sandbox} as a stream, the way the drill runner does. */
+    public static void restore(Sandbox sandbox, Path file, String dumpFormat)
+            throws RestoreFailedException, DumpReadException, IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            sandbox.restore(in, dumpFormat);
+        }
+    }
+
     /** good.dump, taken 30h12m before {@code drillTime}. */
     public static FixtureBackup staleBackup(Instant drillTime) {
         return goodBackup(drillTime.minus(Duration.ofHours(30).plusMinutes(12))).named("stale-30h");
@@ -152,18 +164,16 @@ public final class DumpFixtures {
 
     /** A backup whose stored object does not match its manifest's checksum. */
     public static FixtureBackup checksumMismatchBackup(Instant takenAt) {
-        return goodBackup(takenAt).withMaterializer((file, steps) -> {
-            steps.record("fetch", Outcome.PASSED, Duration.ofMillis(12), "fetched 1,234,567 bytes");
-            steps.record("verify", Outcome.FAILED, Duration.ofMillis(3), "SHA-256 differs from the manifest");
-            throw new DrillBackup.BackupDefectException("checksum mismatch: manifest says 3f2a…, object is 9b1c…");
-        }).named("checksum-mismatch");
+        return goodBackup(takenAt).withOpener(FixtureBackup.failingAtEnd(good().file(), new DrillBackup.BackupReadException(
+                new DrillBackup.BackupDefectException("checksum mismatch: manifest says 3f2a…, object is 9b1c…"))))
+                .named("checksum-mismatch");
     }
 
     /** A backup in a bucket that cannot be reached. */
     public static FixtureBackup bucketUnreachableBackup(Instant takenAt) {
-        return goodBackup(takenAt).withMaterializer((file, steps) -> {
-            throw new DrillBackup.BackupUnavailableException("s3://lifeboat-vault/shop/: connect timed out");
-        }).named("bucket-unreachable");
+        return goodBackup(takenAt).withOpener(FixtureBackup.failingAtStart(new DrillBackup.BackupReadException(
+                new DrillBackup.BackupUnavailableException("s3://lifeboat-vault/shop/: connect timed out"))))
+                .named("bucket-unreachable");
     }
 
     private static synchronized Built built() {

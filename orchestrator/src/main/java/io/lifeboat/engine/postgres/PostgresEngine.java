@@ -12,8 +12,8 @@ import io.lifeboat.drills.process.PrivateFiles;
 import io.lifeboat.engine.DatabaseEngine;
 import io.lifeboat.engine.DumpSession;
 import io.lifeboat.engine.EngineSandboxes;
+import io.lifeboat.engine.SourceLogin;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -52,10 +52,14 @@ public final class PostgresEngine implements DatabaseEngine {
     }
 
     @Override
+    public io.lifeboat.drills.restore.RestoreTarget restoreTarget(SourceConfig source) {
+        return new io.lifeboat.drills.postgres.PostgresRestoreTarget(source.name(), source.host(), source.port(), source.user(),
+                source.passwordFile(), source.sslMode(), installations);
+    }
+
+    @Override
     public DumpSession startDump(SourceConfig source) {
-        String password = source.passwordFile()
-                .map(f -> readPassword(source, f))
-                .orElse(null);
+        String password = SourceLogin.password(source).orElse(null);
         Connection connection = connect(source, password);
         try {
             int versionNum;
@@ -130,7 +134,7 @@ public final class PostgresEngine implements DatabaseEngine {
      * use; the backup role needs CREATE on the schema once and INSERT afterwards).
      */
     static CanaryRow writeCanary(Connection connection) throws SQLException {
-        String token = "lb-" + java.util.HexFormat.of().formatHex(randomBytes(12));
+        String token = CanaryRow.newToken();
         try (Statement st = connection.createStatement()) {
             st.execute("CREATE TABLE IF NOT EXISTS " + CanaryCheck.TABLE + " (token text PRIMARY KEY,"
                     + " written_at timestamptz NOT NULL DEFAULT clock_timestamp(), note text)");
@@ -145,46 +149,13 @@ public final class PostgresEngine implements DatabaseEngine {
         }
     }
 
-    private static byte[] randomBytes(int n) {
-        byte[] b = new byte[n];
-        new java.security.SecureRandom().nextBytes(b);
-        return b;
-    }
-
-    private static String readPassword(SourceConfig source, java.nio.file.Path file) {
-        try {
-            return PrivateFiles.readFirstLine(file, "password file of source " + source.name());
-        } catch (PrivateFiles.UnsafeFileException e) {
-            throw new LifeboatException(ExitCode.USAGE, e.getMessage());
-        }
-    }
-
     static Connection connect(SourceConfig source, String password) {
         Properties props = new Properties();
-        props.setProperty("user", source.user());
-        if (password != null) {
-            props.setProperty("password", password);
-        }
         props.setProperty("sslmode", source.sslMode());
         props.setProperty("ApplicationName", "lifeboat");
         props.setProperty("connectTimeout", "10");
         props.setProperty("socketTimeout", "0");
-        String url = "jdbc:postgresql://" + hostForUrl(source.host()) + ":" + source.port() + "/" + urlEncode(source.database());
-        try {
-            return DriverManager.getConnection(url, props);
-        } catch (SQLException e) {
-            throw new LifeboatException(ExitCode.INCOMPLETE, "cannot connect to PostgreSQL source " + source.name()
-                    + " at " + source.host() + ":" + source.port() + " (database " + source.database() + ", user "
-                    + source.user() + "): " + e.getMessage(), e);
-        }
-    }
-
-    private static String hostForUrl(String host) {
-        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-    }
-
-    private static String urlEncode(String s) {
-        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return SourceLogin.connect(source, Optional.ofNullable(password), "postgresql", props, "PostgreSQL");
     }
 
     static void closeQuietly(Connection c) {

@@ -1,7 +1,6 @@
 package io.lifeboat.engine.postgres;
 
-import io.lifeboat.ExitCode;
-import io.lifeboat.LifeboatException;
+import io.lifeboat.drills.postgres.DockerPostgresSandboxProvider;
 import io.lifeboat.drills.postgres.EphemeralPostgresSandboxProvider;
 import io.lifeboat.drills.postgres.PostgresInstallations;
 import io.lifeboat.drills.postgres.PrivatePostgresCluster;
@@ -30,9 +29,9 @@ final class PostgresSandboxes implements EngineSandboxes {
         return new ServerSandboxProvider(server, guard, installations);
     }
 
+    /** The official {@code postgres:<source major>} image unless the drill pins one. */
     @Override
     public SandboxProvider docker(Optional<String> image) {
-        throw new LifeboatException(ExitCode.USAGE, "sandbox: docker is not available for PostgreSQL in this build yet;"
-                + " use sandbox: ephemeral or sandbox: server");
+        return new DockerPostgresSandboxProvider(image);
     }
 }

@@ -6,6 +6,7 @@ import io.lifeboat.config.CredentialsConfig;
 import io.lifeboat.config.TargetConfig;
 import io.lifeboat.config.TargetConfig.ChecksumMode;
 import io.lifeboat.credentials.AwsCredentials;
+import io.lifeboat.credentials.Side;
 import io.lifeboat.storage.ObjectInfo;
 import io.lifeboat.storage.ObjectUpload;
 import io.lifeboat.storage.PutOptions;
@@ -92,10 +93,16 @@ public final class S3StorageTarget implements StorageTarget {
     int listPageSize = 1000;
 
     /**
-     * Opens the target with the credential {@code credentials} (the writer's or the reader's).
+     * Opens the target with the credential {@code credentials} (the writer's or the reader's, as
+     * {@code side} says: an assumed role's session policy depends on it).
      *
      * @throws LifeboatException exit code 2 if the credential or the target configuration is bad
      */
+    public static S3StorageTarget open(TargetConfig config, CredentialsConfig credentials, Side side) {
+        return new S3StorageTarget(config, AwsCredentials.provider(credentials, config, side), true);
+    }
+
+    /** A target using the source credential {@code credentials} as it is, without assuming a role it may name. */
     public static S3StorageTarget open(TargetConfig config, CredentialsConfig credentials) {
         return new S3StorageTarget(config, AwsCredentials.provider(credentials), true);
     }

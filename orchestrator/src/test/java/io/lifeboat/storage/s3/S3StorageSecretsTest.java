@@ -85,7 +85,7 @@ class S3StorageSecretsTest {
         // Signed with the wrong secret: 403.
         Path wrong = dir.resolve("wrong-credentials");
         S3ProxyServer.writeCredentialsFile(wrong, "w", server.accessKey(), WRONG_SECRET);
-        try (S3StorageTarget impostor = S3StorageTarget.open(config, new CredentialsConfig(Optional.of("w"), Optional.of(wrong)))) {
+        try (S3StorageTarget impostor = S3StorageTarget.open(config, new CredentialsConfig(Optional.of("w"), Optional.of(wrong)), io.lifeboat.credentials.Side.WRITER)) {
             expect(StorageException.Kind.ACCESS_DENIED, () -> impostor.putIfAbsent("x", new byte[1], OPTIONS));
             expect(StorageException.Kind.ACCESS_DENIED, () -> impostor.list(""));
         }

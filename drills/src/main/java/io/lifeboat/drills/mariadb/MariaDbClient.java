@@ -1,0 +1,277 @@
+package io.lifeboat.drills.mariadb;
+
+import io.lifeboat.drills.process.PrivateFiles;
+import io.lifeboat.drills.process.ProcessOutcome;
+import io.lifeboat.drills.sandbox.ClientRun;
+import io.lifeboat.drills.sandbox.DatabaseClient;
+import io.lifeboat.drills.sandbox.DumpReadException;
+import io.lifeboat.drills.sandbox.QueryFailedException;
+import io.lifeboat.drills.sandbox.QueryResult;
+import io.lifeboat.drills.sandbox.RestoreFailedException;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code mariadb} client against one MariaDB server, as both MariaDB sandboxes use it.
+ *
+ * <ul>
+ *   <li>The login goes in a temporary 0600 option file given as the first argument
+ *       ({@code --defaults-file}, so no other option file of the host or of root's home changes
+ *       what the client does); never argv, never the environment.</li>
+ *   <li>SQL goes to the client's stdin with {@code --binary-mode}, which turns off the client's
+ *       own commands: without it {@code \! cmd} runs a shell (as root), even from {@code -e}.</li>
+ *   <li>Results are read as XML ({@link XmlRows}): tab-separated batch output prints SQL NULL and
+ *       the string {@code 'NULL'} alike.</li>
+ *   <li>Every command has a deadline: {@code max_statement_time} for the session inside the
+ *       server (a session setting rather than {@code SET STATEMENT … FOR}, which covers one
+ *       statement only, and a check may be several), and the client is killed a little after
+ *       it in any case (a server that stops answering, a hung connect).</li>
+ * </ul>
+ */
+final class MariaDbClient implements DatabaseClient {
+
+    /**
+     * Where a server is and how to log in.
+     *
+     * @param socket       a Unix socket (private servers); empty for TCP to {@code host:port}
+     * @param sslmode      libpq's names, mapped by {@link MariaDbTools#tcpOptions}
+     */
+    record Endpoint(Optional<Path> socket, String host, int port, String user, Optional<Path> passwordFile,
+                    String sslmode) {
+        Endpoint {
+            Objects.requireNonNull(socket, "socket");
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(passwordFile, "passwordFile");
+            Objects.requireNonNull(sslmode, "sslmode");
+        }
+
+        static Endpoint socket(Path socket, String user) {
+            return new Endpoint(Optional.of(socket), "localhost", 0, user, Optional.empty(), "disable");
+        }
+
+        List<String> options() {
+            return socket.isPresent() ? List.of("--protocol=SOCKET", "--socket=" + socket.get())
+                    : MariaDbTools.tcpOptions(host, port, sslmode);
+        }
+    }
+
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration CLIENT_GRACE = CONNECT_TIMEOUT.plusSeconds(5);
+    /** {@code ERROR 1146 (42S02) at line 2: Table 'x.orders' doesn't exist}; client-side errors have no number. */
+    private static final Pattern ERROR = Pattern.compile("^ERROR(?: (\\d+) \\(([0-9A-Z]{5})\\))?(?: at line \\d+)?: (.*)$",
+            Pattern.MULTILINE);
+    /** max_statement_time exceeded (MariaDB), max_execution_time exceeded (MySQL). */
+    private static final Set<Integer> TIMEOUT_ERRORS = Set.of(1969, 3024);
+    /**
+     * Errors about circumstances, not the data: too many connections, out of memory, shutdown,
+     * lock wait timeout, deadlock, interrupted, connection killed.
+     */
+    private static final Set<Integer> CIRCUMSTANCE_ERRORS = Set.of(1040, 1041, 1053, 1205, 1213, 1317, 1927);
+
+    private final MariaDbTools tools;
+    private final Endpoint endpoint;
+
+    MariaDbClient(MariaDbTools tools, Endpoint endpoint) {
+        this.tools = Objects.requireNonNull(tools, "tools");
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+    }
+
+    /** The first row of the last result set of {@code sql}, and its number of rows. */
+    @Override
+    public QueryResult query(String database, String sql, Duration timeout) throws QueryFailedException {
+        List<List<Optional<String>>> first = new ArrayList<>();
+        long[] rows = {0};
+        run(database, sql, timeout, List.of("--xml"), new XmlRows.Listener() {
+            @Override
+            public void resultSet() {
+                first.clear();
+                rows[0] = 0;
+            }
+
+            @Override
+            public void row(List<Optional<String>> values) {
+                if (rows[0]++ == 0) {
+                    first.add(values);
+                }
+            }
+        });
+        return new QueryResult(first.isEmpty() ? List.of() : first.get(0), rows[0]);
+    }
+
+    /** Runs statements whose output does not matter (CREATE DATABASE, DROP DATABASE). */
+    void execute(String database, String sql, Duration timeout) throws QueryFailedException {
+        run(database, sql, timeout, List.of(), null);
+    }
+
+    /**
+     * {@code table → rows} for every base table of {@code database}, as the orchestrator counts
+     * them into the manifest: a MariaDB dump holds one database, so the table name alone is the
+     * key. One {@code COUNT(*)} statement per table, each under the statement timeout.
+     */
+    @Override
+    public Map<String, Long> rowCounts(String database, Duration timeout) throws QueryFailedException {
+        List<String> tables = new ArrayList<>();
+        run(database, TABLES_SQL, timeout, List.of("--xml"), listener(r -> tables.add(r.get(0).orElse(""))));
+        Map<String, Long> counts = new LinkedHashMap<>();
+        if (tables.isEmpty()) {
+            return counts;
+        }
+        StringBuilder script = new StringBuilder();
+        for (String t : tables) {
+            script.append("SELECT COUNT(*) FROM ").append(identifier(t)).append(";\n");
+        }
+        List<String> bad = new ArrayList<>();
+        run(database, script.toString(), timeout, List.of("--xml"), listener(r -> {
+            int i = counts.size();
+            if (i < tables.size() && r.size() == 1 && r.get(0).isPresent() && r.get(0).get().matches("\\d+")) {
+                counts.put(tables.get(i), Long.parseLong(r.get(0).get()));
+            } else {
+                bad.add(r.toString());
+            }
+        }));
+        if (!bad.isEmpty() || counts.size() != tables.size()) {
+            throw new QueryFailedException("unexpected output while counting rows: " + (bad.isEmpty()
+                    ? counts.size() + " counts for " + tables.size() + " tables" : bad.get(0)),
+                    QueryFailedException.Reason.UNAVAILABLE);
+        }
+        return counts;
+    }
+
+    /** Base tables (also system-versioned ones), not views or sequences; the orchestrator counts the same. */
+    static final String TABLES_SQL = "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"
+            + " AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') ORDER BY TABLE_NAME";
+
+    /** The server's version, e.g. {@code 10.11.19-MariaDB-0+deb12u1}. */
+    String serverVersion() throws QueryFailedException {
+        return query("", "SELECT VERSION()", CONNECT_TIMEOUT).value().orElse("unknown");
+    }
+
+    /**
+     * Pipes an SQL dump into {@code mariadb} on {@code database}, front to back, with
+     * {@link io.lifeboat.drills.sandbox.StreamPump} semantics, the definers of views, triggers
+     * and routines made the sandbox login's own on the way ({@link DefinerRewrite}). The client
+     * stops at the first error and exits non-zero with the server's message.
+     *
+     * @throws RestoreFailedException with the client's message
+     * @throws DumpReadException      reading the dump failed (the client was killed first)
+     */
+    @Override
+    public void restore(String database, InputStream dump, Duration limit) throws RestoreFailedException, DumpReadException {
+        ClientRun.Finished f;
+        try (PrivateFiles.TemporarySecret login = optionFile()) {
+            f = ClientRun.restore(command(login, database, List.of()), Map.of(), new DefinerRewrite(dump), limit,
+                    CLIENT_GRACE);
+        }
+        f.requireRestored(limit);
+    }
+
+    /** {@code name} as a MariaDB identifier: backquoted, backquotes doubled. */
+    static String identifier(String name) {
+        if (name.isEmpty() || name.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("not a valid identifier: '" + name + "'");
+        }
+        return "`" + name.replace("`", "``") + "`";
+    }
+
+    private List<String> command(PrivateFiles.TemporarySecret login, String database, List<String> extra) {
+        List<String> c = new ArrayList<>(List.of(tools.client().toString(), "--defaults-file=" + login.file()));
+        c.addAll(endpoint.options());
+        // --skip-print-query-on-error: a failed INSERT of a restore would otherwise be echoed whole into the message
+        c.addAll(List.of("--connect-timeout=" + CONNECT_TIMEOUT.toSeconds(), "--batch", "--binary-mode",
+                "--skip-print-query-on-error",
+                "--default-character-set=utf8mb4"));
+        c.addAll(extra);
+        if (!database.isEmpty()) {
+            c.add("--database=" + database);
+        }
+        return c;
+    }
+
+    private void run(String database, String sql, Duration timeout, List<String> extra, XmlRows.Listener listener)
+            throws QueryFailedException {
+        // seconds with a fraction; 0 would mean "no limit"
+        String seconds = BigDecimal.valueOf(Math.max(1, timeout.toMillis())).movePointLeft(3)
+                .setScale(3, RoundingMode.UP).toPlainString();
+        // no delimiter after the SQL: the client runs what is left at the end of its input
+        byte[] script = ("SET SESSION max_statement_time = " + seconds + ";\n" + sql + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        ClientRun.Finished f;
+        try (PrivateFiles.TemporarySecret login = optionFile()) {
+            f = ClientRun.query(command(login, database, extra), Map.of(), Optional.of(script), timeout.plus(CLIENT_GRACE),
+                    CLIENT_GRACE, stdout -> {
+                        if (listener != null) {
+                            XmlRows.read(new BufferedReader(new InputStreamReader(stdout, StandardCharsets.UTF_8), 64 * 1024),
+                                    listener);
+                        }
+                    });
+        } catch (PrivateFiles.UnsafeFileException e) {
+            throw new QueryFailedException(e.getMessage(), QueryFailedException.Reason.UNAVAILABLE);
+        }
+        f.requireAnswered(timeout, MariaDbClient::classify);
+    }
+
+    /**
+     * A failed client as a {@link QueryFailedException}: the server's message (without the
+     * script's line number, which counts lifeboat's own first line) and a reason from its error
+     * number; client errors (2000–2999: cannot connect, connection lost) mean the database could
+     * not be asked.
+     */
+    static QueryFailedException classify(ProcessOutcome outcome) {
+        Matcher m = ERROR.matcher(outcome.stderrTail());
+        if (!m.find()) {
+            return new QueryFailedException(outcome.describe(), QueryFailedException.Reason.UNAVAILABLE);
+        }
+        if (m.group(1) == null) {
+            // the client refused the input itself (e.g. an unknown \ command): the check's SQL is at fault
+            return new QueryFailedException("ERROR: " + m.group(3).strip(), QueryFailedException.Reason.REJECTED);
+        }
+        int code = Integer.parseInt(m.group(1));
+        String message = "ERROR " + code + " (" + m.group(2) + "): " + m.group(3).strip();
+        QueryFailedException.Reason reason;
+        if (TIMEOUT_ERRORS.contains(code)) {
+            reason = QueryFailedException.Reason.TIMED_OUT;
+        } else if (CIRCUMSTANCE_ERRORS.contains(code) || (code >= 2000 && code < 3000)) {
+            reason = QueryFailedException.Reason.UNAVAILABLE;
+        } else {
+            reason = QueryFailedException.Reason.REJECTED;
+        }
+        return new QueryFailedException(message, reason);
+    }
+
+    private PrivateFiles.TemporarySecret optionFile() {
+        Optional<String> password = endpoint.passwordFile().map(f -> PrivateFiles.readFirstLine(f,
+                "password file for " + endpoint.user() + "@" + endpoint.host() + ":" + endpoint.port()));
+        return OptionFile.write(endpoint.user(), password);
+    }
+
+    private static XmlRows.Listener listener(java.util.function.Consumer<List<Optional<String>>> rows) {
+        return new XmlRows.Listener() {
+            @Override
+            public void resultSet() {
+                // every statement here returns one result set; rows are taken in order
+            }
+
+            @Override
+            public void row(List<Optional<String>> values) {
+                rows.accept(values);
+            }
+        };
+    }
+}

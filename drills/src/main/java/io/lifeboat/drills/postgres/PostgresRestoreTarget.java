@@ -1,0 +1,204 @@
+package io.lifeboat.drills.postgres;
+
+import io.lifeboat.drills.process.PrivateFiles;
+import io.lifeboat.drills.restore.ExistingDatabase;
+import io.lifeboat.drills.restore.NewDatabase;
+import io.lifeboat.drills.restore.RestoreTarget;
+import io.lifeboat.drills.restore.RestoreTargetException;
+import io.lifeboat.drills.sandbox.DumpReadException;
+import io.lifeboat.drills.sandbox.QueryFailedException;
+import io.lifeboat.drills.sandbox.QueryResult;
+import io.lifeboat.drills.sandbox.RestoreFailedException;
+import io.lifeboat.drills.sandbox.SandboxServer;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * A PostgreSQL server that a backup is restored onto for real: {@code psql} and
+ * {@code pg_restore} through {@link PostgresClient} (passfiles, deadlines, SQLSTATEs), with
+ * the tools picked by the server's major and the backup's.
+ *
+ * <p>A new database is created with {@code CREATE DATABASE … TEMPLATE template0} (it fails if
+ * the name exists: nothing is ever reused), restored into and checked through a
+ * {@link ServerSandbox} view of it (the drills' code, unchanged), and dropped by
+ * {@link NewDatabase#close()} unless kept. Replacing swaps names with two
+ * {@code ALTER DATABASE … RENAME} in one transaction after ending the old database's sessions.
+ */
+public final class PostgresRestoreTarget implements RestoreTarget {
+
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
+    /** Sessions ended just before a rename can take a moment to exit; a new one can also slip in. */
+    private static final int SWAP_ATTEMPTS = 5;
+
+    private final SandboxServer server;
+    private final PostgresInstallations installations;
+    private final PostgresClient.Endpoint endpoint;
+
+    /**
+     * @param name the source's name, for messages
+     */
+    public PostgresRestoreTarget(String name, String host, int port, String user, Optional<Path> passwordFile,
+                                 String sslmode, PostgresInstallations installations) {
+        this.server = new SandboxServer(name, host, port, user, passwordFile, sslmode);
+        this.installations = installations;
+        this.endpoint = new PostgresClient.Endpoint(host, port, user, sslmode, passwordFile);
+    }
+
+    @Override
+    public String describe() {
+        return "PostgreSQL at " + server.endpoint() + " (user " + server.user() + ")";
+    }
+
+    @Override
+    public Optional<ExistingDatabase> inspect(String database) throws RestoreTargetException {
+        PostgresClient client = client(OptionalInt.empty());
+        try {
+            List<List<Optional<String>>> rows = client.rows(ServerSandboxProvider.MAINTENANCE_DATABASE,
+                    "SELECT pg_database_size(oid) FROM pg_database WHERE datname = " + ServerSandbox.literal(database),
+                    1, ADMIN_TIMEOUT);
+            if (rows.isEmpty()) {
+                return Optional.empty();
+            }
+            long bytes = Long.parseLong(rows.get(0).get(0).orElse("0"));
+            String tables = client.query(database, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    + " WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+                    + " AND n.nspname NOT LIKE 'pg\\_toast%'", ADMIN_TIMEOUT).value().orElse("0");
+            return Optional.of(new ExistingDatabase(database, bytes, Integer.parseInt(tables.strip())));
+        } catch (QueryFailedException | NumberFormatException e) {
+            throw new RestoreTargetException("cannot inspect database " + database + " on " + describe() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public NewDatabase createNew(String database, String backupServerVersion) throws RestoreTargetException {
+        if (database.length() > io.lifeboat.drills.sandbox.ThrowawayDatabases.MAX_NAME) {
+            throw new RestoreTargetException("database name " + database + " is longer than " + io.lifeboat.drills.sandbox.ThrowawayDatabases.MAX_NAME
+                    + " characters; PostgreSQL would truncate it");
+        }
+        if (inspect(database).isPresent()) {
+            throw new RestoreTargetException("database " + database + " already exists on " + describe()
+                    + "; a restore only ever creates a new database");
+        }
+        PostgresClient client = client(PostgresClient.majorOf(backupServerVersion));
+        try {
+            client.execute(ServerSandboxProvider.MAINTENANCE_DATABASE, "CREATE DATABASE "
+                    + PrivatePostgresCluster.quoteIdentifier(database) + " TEMPLATE template0", ADMIN_TIMEOUT);
+        } catch (QueryFailedException e) {
+            throw new RestoreTargetException("could not create database " + database + " on " + describe() + ": "
+                    + e.getMessage(), e);
+        }
+        return new Created(database, client);
+    }
+
+    /** A client whose tools read the backup's archive and talk to this server. */
+    private PostgresClient client(OptionalInt backupMajor) throws RestoreTargetException {
+        try {
+            PostgresClient probe = new PostgresClient(installations.newest(), endpoint);
+            int serverMajor = PostgresInstallations.majorOf(probe.serverVersionNum(ServerSandboxProvider.MAINTENANCE_DATABASE));
+            return new PostgresClient(installations.forServerMajor(Math.max(serverMajor, backupMajor.orElse(serverMajor)))
+                    .installation(), endpoint);
+        } catch (QueryFailedException e) {
+            throw new RestoreTargetException("cannot reach " + describe() + ": " + e.getMessage(), e);
+        } catch (PostgresNotInstalledException | PrivateFiles.UnsafeFileException | IllegalArgumentException e) {
+            throw new RestoreTargetException("cannot use " + describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private final class Created implements NewDatabase {
+        private final String name;
+        private final PostgresClient client;
+        /** The drills' view of a database on a server: restore, query and count exactly as drills do. */
+        private final ServerSandbox view;
+        private boolean kept;
+
+        Created(String name, PostgresClient client) {
+            this.name = name;
+            this.client = client;
+            this.view = new ServerSandbox(server, name, 0, "", client, List.of());
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String describe() {
+            return "database " + name + " on " + PostgresRestoreTarget.this.describe();
+        }
+
+        @Override
+        public List<String> warnings() {
+            return List.of();
+        }
+
+        @Override
+        public void restore(InputStream dump, String dumpFormat) throws RestoreFailedException, DumpReadException {
+            view.restore(dump, dumpFormat);
+        }
+
+        @Override
+        public QueryResult query(String sql, Duration timeout) throws QueryFailedException {
+            return view.query(sql, timeout);
+        }
+
+        @Override
+        public Map<String, Long> rowCounts(Duration timeout) throws QueryFailedException {
+            return view.rowCounts(timeout);
+        }
+
+        @Override
+        public synchronized void keep() {
+            kept = true;
+        }
+
+        @Override
+        public synchronized void swapInto(String existing, String keepOldAs) throws RestoreTargetException {
+            String rename = "BEGIN; ALTER DATABASE " + PrivatePostgresCluster.quoteIdentifier(existing) + " RENAME TO "
+                    + PrivatePostgresCluster.quoteIdentifier(keepOldAs) + "; ALTER DATABASE "
+                    + PrivatePostgresCluster.quoteIdentifier(name) + " RENAME TO "
+                    + PrivatePostgresCluster.quoteIdentifier(existing) + "; COMMIT;";
+            QueryFailedException last = null;
+            for (int attempt = 1; attempt <= SWAP_ATTEMPTS; attempt++) {
+                try {
+                    // a database cannot be renamed while anyone is connected to it
+                    client.execute(ServerSandboxProvider.MAINTENANCE_DATABASE, "SELECT pg_terminate_backend(pid)"
+                            + " FROM pg_stat_activity WHERE datname IN (" + ServerSandbox.literal(existing) + ", "
+                            + ServerSandbox.literal(name) + ") AND pid <> pg_backend_pid()", ADMIN_TIMEOUT);
+                    client.execute(ServerSandboxProvider.MAINTENANCE_DATABASE, rename, ADMIN_TIMEOUT);
+                    kept = true;
+                    return;
+                } catch (QueryFailedException e) {
+                    last = e;
+                    sleep(200L * attempt);
+                }
+            }
+            throw new RestoreTargetException("could not swap " + name + " in for " + existing + " on "
+                    + PostgresRestoreTarget.this.describe() + " after " + SWAP_ATTEMPTS + " attempts (nothing was renamed): "
+                    + last.getMessage());
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!kept) {
+                // the ServerSandbox view drops exactly this database, and only it
+                view.close();
+                kept = true;
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.lifeboat.drills.restore;
+
+import java.util.Optional;
+
+/**
+ * One database server that a backup is restored onto for real (the source's own server, by
+ * default), as opposed to a drill's throwaway sandbox. Each engine implements it; callers never
+ * branch on the engine.
+ *
+ * <p>The contract protects what is already there: {@link #createNew} only ever creates a
+ * database that did not exist (it fails rather than reuse one), and the only operation that
+ * touches an existing database is {@link NewDatabase#swapInto}, which renames it and never drops it.
+ */
+public interface RestoreTarget {
+
+    /** Engine, host and port, for plans and messages. Never contains secrets. */
+    String describe();
+
+    /**
+     * What is there now under {@code database}, if anything. Read-only: a plan calls it.
+     *
+     * @throws RestoreTargetException the server could not be asked
+     */
+    Optional<ExistingDatabase> inspect(String database) throws RestoreTargetException;
+
+    /**
+     * Creates an empty database {@code database} to restore into. It must not exist yet.
+     *
+     * @param backupServerVersion the server version the backup was taken from (picks the tools)
+     * @throws RestoreTargetException it exists already, or could not be created
+     */
+    NewDatabase createNew(String database, String backupServerVersion) throws RestoreTargetException;
+}

@@ -1,0 +1,181 @@
+package io.lifeboat.jobs;
+
+import io.lifeboat.Application;
+import io.lifeboat.ExitCode;
+import io.lifeboat.LifeboatException;
+import io.lifeboat.audit.Auditor;
+import io.lifeboat.audit.Finding;
+import io.lifeboat.audit.TargetAudit;
+import io.lifeboat.backup.BackupResult;
+import io.lifeboat.backup.Manifest;
+import io.lifeboat.backup.Progress;
+import io.lifeboat.catalog.AuditOutcome;
+import io.lifeboat.catalog.AuditRecord;
+import io.lifeboat.catalog.BackupOutcome;
+import io.lifeboat.catalog.BackupRecord;
+import io.lifeboat.catalog.Catalog;
+import io.lifeboat.catalog.CatalogException;
+import io.lifeboat.catalog.DrillRecord;
+import io.lifeboat.catalog.JobKind;
+import io.lifeboat.catalog.JobLocks;
+import io.lifeboat.catalog.NodeName;
+import io.lifeboat.catalog.RunOrigin;
+import io.lifeboat.config.DrillConfig;
+import io.lifeboat.config.LifeboatConfig;
+import io.lifeboat.config.SourceConfig;
+import io.lifeboat.config.TargetConfig;
+import io.lifeboat.drill.DrillService;
+import io.lifeboat.drills.DrillProgress;
+import io.lifeboat.drills.DrillResult;
+import io.lifeboat.storage.StorageTarget;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Runs backups, drills and audits under their job lock and records each run in the catalog.
+ *
+ * <p>The catalog is the record, not a precondition: when it cannot be opened or written, the
+ * backup or drill still runs (a backup matters more than its bookkeeping), the problem is passed
+ * to {@code warnings}, and {@code lifeboat catalog sync} can rebuild the backup entries later.
+ * Without the catalog the lock is the host-local file lock only.
+ */
+public final class Jobs {
+    private final Application app;
+
+    public Jobs(Application app) {
+        this.app = app;
+    }
+
+    /**
+     * One backup of {@code sourceName}.
+     *
+     * @throws LifeboatException as {@code backup run} reports it (after recording the failed run),
+     *                           or INCOMPLETE when another run of the job holds its lock
+     */
+    public BackupResult backup(LifeboatConfig config, String sourceName, RunOrigin origin, Progress progress,
+                               Consumer<String> warnings) {
+        SourceConfig source = config.source(sourceName);
+        Optional<Catalog> catalog = openCatalog(config, warnings);
+        try (JobLocks.Held lock = lock(config, catalog, JobKind.BACKUP, source.name())) {
+            Instant started = app.clock().instant();
+            BackupResult result;
+            try (StorageTarget writer = app.openForWriting(config.targetOf(source))) {
+                result = app.pipeline(config, source, writer).run(source, progress);
+            } catch (LifeboatException e) {
+                BackupOutcome outcome = e.exitCode() == ExitCode.FAILED ? BackupOutcome.FAILED : BackupOutcome.ERRORED;
+                record(catalog, warnings, c -> c.recordBackup(new BackupRecord(source.name(), Optional.empty(), outcome,
+                        e.getMessage(), started, app.clock().instant(), -1, -1, Optional.empty(), origin, NodeName.current())));
+                throw e;
+            } catch (RuntimeException e) {
+                record(catalog, warnings, c -> c.recordBackup(new BackupRecord(source.name(), Optional.empty(),
+                        BackupOutcome.ERRORED, "unexpected " + e.getClass().getName() + ": " + e.getMessage(), started,
+                        app.clock().instant(), -1, -1, Optional.empty(), origin, NodeName.current())));
+                throw e;
+            }
+            Manifest m = result.manifest();
+            record(catalog, warnings, c -> c.recordBackup(new BackupRecord(source.name(), Optional.of(m.backupId()),
+                    BackupOutcome.SUCCEEDED, "stored " + m.storedBytes() + " bytes in " + result.target(), started,
+                    app.clock().instant(), m.rawBytes(), m.storedBytes(), Optional.of(m.objectKey()), origin,
+                    NodeName.current())));
+            return result;
+        }
+    }
+
+    /**
+     * One drill; its outcome is in the result (the drill service never throws for a drill that
+     * ran). Throws INCOMPLETE when another run of the drill holds its lock.
+     */
+    public DrillService.DrillRun drill(LifeboatConfig config, String drillName, Optional<String> backupId, RunOrigin origin,
+                                       Consumer<String> warnings) {
+        return drill(config, drillName, backupId, origin, warnings, DrillProgress.NONE);
+    }
+
+    /** As above, telling {@code progress} what the drill is doing (a terminal's progress line). */
+    public DrillService.DrillRun drill(LifeboatConfig config, String drillName, Optional<String> backupId, RunOrigin origin,
+                                       Consumer<String> warnings, DrillProgress progress) {
+        DrillConfig drill = config.drill(drillName);
+        Optional<Catalog> catalog = openCatalog(config, warnings);
+        try (JobLocks.Held lock = lock(config, catalog, JobKind.DRILL, drill.name())) {
+            DrillService.DrillRun run = new DrillService(app).run(config, drill.name(), backupId, progress);
+            DrillResult r = run.result();
+            record(catalog, warnings, c -> c.recordDrill(new DrillRecord(r.drill(), drill.source(), r.runId(), r.backupId(),
+                    r.outcome(), r.reason(), r.startedAt(), r.finishedAt(), r.backupAge(), r.restoreDuration(), origin,
+                    NodeName.current())));
+            return run;
+        }
+    }
+
+    /**
+     * One audit of a target (the same probes as {@code lifeboat audit}), recorded in the catalog
+     * with its overall outcome and worst finding.
+     *
+     * @throws LifeboatException when the audit cannot run to its end (after recording it ERRORED),
+     *                           or INCOMPLETE when another audit of the target holds its lock
+     */
+    public TargetAudit audit(LifeboatConfig config, TargetConfig target, Auditor.Options options, RunOrigin origin,
+                             Consumer<String> warnings) {
+        Optional<Catalog> catalog = openCatalog(config, warnings);
+        try (JobLocks.Held lock = lock(config, catalog, JobKind.AUDIT, target.name())) {
+            Instant started = app.clock().instant();
+            TargetAudit audit;
+            try {
+                audit = app.auditor().audit(target, options);
+            } catch (RuntimeException e) {
+                String why = e instanceof LifeboatException ? e.getMessage() : "unexpected " + e.getClass().getName() + ": " + e.getMessage();
+                record(catalog, warnings, c -> c.recordAudit(new AuditRecord(target.name(), AuditOutcome.ERRORED, why, started,
+                        app.clock().instant(), origin, NodeName.current())));
+                throw e;
+            }
+            record(catalog, warnings, c -> c.recordAudit(new AuditRecord(target.name(), outcome(audit), worstFinding(audit),
+                    started, app.clock().instant(), origin, NodeName.current())));
+            return audit;
+        }
+    }
+
+    /** FAIL if any finding failed, else WARN if any warned, else PASS. */
+    public static AuditOutcome outcome(TargetAudit audit) {
+        if (audit.failed()) {
+            return AuditOutcome.FAIL;
+        }
+        return audit.findings().stream().anyMatch(f -> f.status() == Finding.Status.WARN) ? AuditOutcome.WARN : AuditOutcome.PASS;
+    }
+
+    /** The first FAIL finding, else the first WARN, in words; or that every check passed. */
+    public static String worstFinding(TargetAudit audit) {
+        for (Finding.Status status : new Finding.Status[] {Finding.Status.FAIL, Finding.Status.WARN}) {
+            for (Finding f : audit.findings()) {
+                if (f.status() == status) {
+                    return status + " " + f.credential() + " " + f.check() + ": " + f.reason();
+                }
+            }
+        }
+        return "all " + audit.findings().size() + " checks passed";
+    }
+
+    private Optional<Catalog> openCatalog(LifeboatConfig config, Consumer<String> warnings) {
+        try {
+            return Optional.of(app.catalog(config));
+        } catch (CatalogException e) {
+            warnings.accept("the run is not recorded: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static JobLocks.Held lock(LifeboatConfig config, Optional<Catalog> catalog, JobKind kind, String name) {
+        JobLocks locks = catalog.map(c -> new JobLocks(config.stateDir(), c.database()))
+                .orElseGet(() -> JobLocks.fileOnly(config.stateDir()));
+        return locks.tryAcquire(kind, name).orElseThrow(() -> new LifeboatException(ExitCode.INCOMPLETE,
+                kind.jobName(name) + " is running already (another lifeboat process holds its lock): not started twice"));
+    }
+
+    private static void record(Optional<Catalog> catalog, Consumer<String> warnings, Consumer<Catalog> write) {
+        catalog.ifPresent(c -> {
+            try {
+                write.accept(c);
+            } catch (CatalogException e) {
+                warnings.accept("the run is not recorded: " + e.getMessage());
+            }
+        });
+    }
+}

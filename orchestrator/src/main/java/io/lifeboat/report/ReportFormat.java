@@ -1,0 +1,27 @@
+package io.lifeboat.report;
+
+import java.util.function.Function;
+
+/** The formats {@code lifeboat report --format} prints; each renders the whole report as one document. */
+public enum ReportFormat {
+    /** Aligned columns for a terminal. */
+    table(TableReport::render),
+    /** One JSON document for programs and agents. */
+    json(JsonReport::render),
+    /** Tables for a ticket, a wiki page or a pull request. */
+    markdown(MarkdownReport::render),
+    /** One self-contained page: inline CSS and SVG, no fetches, readable on a phone. */
+    html(HtmlReport::render),
+    /** node-exporter textfile metrics. */
+    prometheus(PrometheusReport::render);
+
+    private final Function<StatusReport, String> renderer;
+
+    ReportFormat(Function<StatusReport, String> renderer) {
+        this.renderer = renderer;
+    }
+
+    public String render(StatusReport report) {
+        return renderer.apply(report);
+    }
+}

@@ -1,0 +1,157 @@
+package io.lifeboat.report;
+
+import io.lifeboat.catalog.AuditOutcome;
+import io.lifeboat.catalog.AuditRecord;
+import io.lifeboat.catalog.BackupOutcome;
+import io.lifeboat.catalog.BackupRecord;
+import io.lifeboat.catalog.Catalog;
+import io.lifeboat.catalog.DrillRecord;
+import io.lifeboat.config.DrillConfig;
+import io.lifeboat.config.LifeboatConfig;
+import io.lifeboat.config.SourceConfig;
+import io.lifeboat.config.TargetConfig;
+import io.lifeboat.drills.Durations;
+import io.lifeboat.drills.Outcome;
+import io.lifeboat.schedule.CronSchedule;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds the report from the configuration and the catalog.
+ *
+ * <p>OVERDUE is judged from the schedule rather than from a fixed interval, because cron intervals
+ * are uneven (a quarter is 90 to 92 days): a drill is due by the first scheduled run after its
+ * last PASSED run, plus the grace period; a source by its {@code max_backup_age} after its newest
+ * backup, or else the first scheduled run after that backup plus the grace period. A drill that
+ * never passed, or a source never backed up, is OVERDUE at once: silence is a failure too.
+ * A last run that failed outranks lateness: the report says FAILED or ERRORED with its reason.
+ */
+public final class StatusReports {
+    /** Runs per item in the timeline. */
+    public static final int HISTORY = 20;
+
+    private final Catalog catalog;
+
+    public StatusReports(Catalog catalog) {
+        this.catalog = catalog;
+    }
+
+    /**
+     * Four prepared statements on four connections, whatever the number of drills and sources;
+     * each is run once per configured item and reads only that item's newest rows through an
+     * index, so the report's cost follows the number of items, not the number of runs.
+     */
+    public StatusReport build(LifeboatConfig config, Instant now) {
+        Duration grace = config.schedule().grace();
+        Map<String, List<DrillRecord>> drillRuns = catalog.recentDrillRuns(config.drills().keySet(), HISTORY);
+        Map<String, Instant> passes = catalog.lastPassingDrillTimes(config.drills().keySet());
+        List<DrillStatus> drills = new ArrayList<>();
+        for (DrillConfig d : config.drills().values()) {
+            drills.add(drill(d, drillRuns.getOrDefault(d.name(), List.of()), Optional.ofNullable(passes.get(d.name())), grace, now));
+        }
+        Map<String, List<BackupRecord>> backupRuns = catalog.recentBackupRuns(config.sources().keySet(), HISTORY);
+        Map<String, BackupRecord> successes = catalog.lastSuccessfulBackups(config.sources().keySet());
+        List<SourceStatus> sources = new ArrayList<>();
+        for (SourceConfig s : config.sources().values()) {
+            sources.add(source(s, backupRuns.getOrDefault(s.name(), List.of()), Optional.ofNullable(successes.get(s.name())),
+                    grace, now));
+        }
+        Map<String, AuditRecord> latestAudits = catalog.latestAudits();
+        List<AuditStatus> audits = new ArrayList<>();
+        for (TargetConfig t : config.targets().values()) {
+            audits.add(audit(t, Optional.ofNullable(latestAudits.get(t.name())), grace, now));
+        }
+        return new StatusReport(now, grace, drills, sources, audits);
+    }
+
+    /**
+     * A FAIL is FAILED; a target with {@code audit_schedule} is OVERDUE when it was never audited
+     * or when the run scheduled after its newest audit has not happened within the grace period.
+     */
+    private AuditStatus audit(TargetConfig t, Optional<AuditRecord> last, Duration grace, Instant now) {
+        Optional<CronSchedule> cron = t.auditSchedule().map(CronSchedule::parse);
+        Optional<Instant> dueBy = last.flatMap(a -> cron.flatMap(c -> c.nextAfter(a.startedAt()))).map(x -> x.plus(grace));
+        Health health;
+        String reason;
+        if (last.isPresent() && last.get().outcome() == AuditOutcome.FAIL) {
+            health = Health.FAILED;
+            reason = last.get().worst();
+        } else if (last.isPresent() && last.get().outcome() == AuditOutcome.ERRORED) {
+            health = Health.ERRORED;
+            reason = last.get().worst();
+        } else if (cron.isPresent() && last.isEmpty()) {
+            health = Health.OVERDUE;
+            reason = "never audited: no audit of " + t.name() + " in the catalog although it has audit_schedule";
+        } else if (dueBy.isPresent() && now.isAfter(dueBy.get())) {
+            health = Health.OVERDUE;
+            reason = "the last audit was " + ago(last.orElseThrow().startedAt(), now) + " ago; the one scheduled after it ("
+                    + t.auditSchedule().orElseThrow() + ") has not run within the grace period of " + Durations.describe(grace);
+        } else {
+            health = Health.OK;
+            reason = last.map(AuditRecord::worst).orElse("not audited yet (no audit_schedule; run lifeboat audit)");
+        }
+        return new AuditStatus(t.name(), health, reason, t.auditSchedule(), last, cron.flatMap(c -> c.nextAfter(now)), dueBy);
+    }
+
+    private DrillStatus drill(DrillConfig d, List<DrillRecord> history, Optional<Instant> lastPassAt, Duration grace, Instant now) {
+        CronSchedule cron = CronSchedule.parse(d.schedule());
+        Optional<DrillRecord> last = history.stream().findFirst();
+        Optional<Instant> dueBy = lastPassAt.flatMap(cron::nextAfter).map(t -> t.plus(grace));
+        Health health;
+        String reason;
+        if (last.isPresent() && last.get().outcome() != Outcome.PASSED) {
+            health = last.get().outcome() == Outcome.FAILED ? Health.FAILED : Health.ERRORED;
+            reason = last.get().reason();
+        } else if (lastPassAt.isEmpty()) {
+            health = Health.OVERDUE;
+            reason = "never ran: no drill of " + d.name() + " in the catalog";
+        } else if (dueBy.isPresent() && now.isAfter(dueBy.get())) {
+            health = Health.OVERDUE;
+            reason = "the last passing drill was " + ago(lastPassAt.get(), now) + " ago; the run scheduled after it ("
+                    + d.schedule() + ") has not passed within the grace period of " + Durations.describe(grace);
+        } else {
+            health = Health.OK;
+            reason = last.get().reason();
+        }
+        return new DrillStatus(d.name(), d.source(), health, reason, d.schedule(), last, lastPassAt,
+                last.flatMap(DrillRecord::backupAge), last.flatMap(DrillRecord::restoreDuration), cron.nextAfter(now), dueBy,
+                history);
+    }
+
+    private SourceStatus source(SourceConfig s, List<BackupRecord> history, Optional<BackupRecord> lastSuccess, Duration grace,
+                                Instant now) {
+        Optional<CronSchedule> cron = s.schedule().map(CronSchedule::parse);
+        Optional<BackupRecord> last = history.stream().findFirst();
+        Optional<Duration> age = lastSuccess.map(b -> Duration.between(b.startedAt(), now));
+        Optional<Instant> dueBy = lastSuccess.flatMap(b -> s.maxBackupAge().map(max -> b.startedAt().plus(max))
+                .or(() -> cron.flatMap(c -> c.nextAfter(b.startedAt())).map(t -> t.plus(grace))));
+        Health health;
+        String reason;
+        if (last.isPresent() && last.get().outcome() != BackupOutcome.SUCCEEDED) {
+            health = last.get().outcome() == BackupOutcome.FAILED ? Health.FAILED : Health.ERRORED;
+            reason = last.get().reason();
+        } else if (lastSuccess.isEmpty()) {
+            health = Health.OVERDUE;
+            reason = "no backup of " + s.name() + " in the catalog (run lifeboat catalog sync if it has backups elsewhere)";
+        } else if (dueBy.isPresent() && now.isAfter(dueBy.get())) {
+            health = Health.OVERDUE;
+            reason = "the newest backup is " + Durations.describe(age.orElseThrow()) + " old"
+                    + s.maxBackupAge().map(m -> ", more than max_backup_age " + Durations.describe(m))
+                    .orElse(", and the run scheduled after it (" + s.schedule().orElse("") + ") has not succeeded within the"
+                            + " grace period of " + Durations.describe(grace));
+        } else {
+            health = Health.OK;
+            reason = last.get().reason();
+        }
+        return new SourceStatus(s.name(), health, reason, s.schedule(), last, lastSuccess, age, s.maxBackupAge(),
+                cron.flatMap(c -> c.nextAfter(now)), dueBy, history);
+    }
+
+    private static String ago(Instant then, Instant now) {
+        return Durations.describe(Duration.between(then, now));
+    }
+}

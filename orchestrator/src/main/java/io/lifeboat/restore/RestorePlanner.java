@@ -1,0 +1,212 @@
+package io.lifeboat.restore;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lifeboat.Application;
+import io.lifeboat.ExitCode;
+import io.lifeboat.LifeboatException;
+import io.lifeboat.backup.BackupEntry;
+import io.lifeboat.backup.BackupId;
+import io.lifeboat.backup.BackupStatus;
+import io.lifeboat.backup.Manifest;
+import io.lifeboat.config.CheckConfig;
+import io.lifeboat.config.DrillConfig;
+import io.lifeboat.config.LifeboatConfig;
+import io.lifeboat.config.SourceConfig;
+import io.lifeboat.drill.DrillResultStore;
+import io.lifeboat.drill.DrillService;
+import io.lifeboat.drills.Durations;
+import io.lifeboat.drills.Sizes;
+import io.lifeboat.drills.check.CanaryCheck;
+import io.lifeboat.drills.check.Check;
+import io.lifeboat.drills.check.RowCountCheck;
+import io.lifeboat.drills.restore.ExistingDatabase;
+import io.lifeboat.drills.restore.RestoreTarget;
+import io.lifeboat.drills.restore.RestoreTargetException;
+import io.lifeboat.storage.StorageException;
+import io.lifeboat.storage.StorageTarget;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Makes a {@link RestorePlan} and changes nothing: lists backups with the reader credential,
+ * looks at the target server (read-only) and at the drill results in the state directory. What
+ * it refuses (writing into an existing database without {@code --replace}, replacing what is not
+ * there, a name that is not plain) is a usage error: exit 2, nothing attempted.
+ */
+public final class RestorePlanner {
+
+    /** Databases named by lifeboat carry the plan's time, UTC, to the second. */
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC);
+    /** Plain names only: no quoting surprises in any engine, and nothing a shell or a person misreads. */
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** The shortest identifier limit of the engines lifeboat supports (PostgreSQL 63, MariaDB 64). */
+    private static final int MAX_NAME = 63;
+
+    private final Application app;
+
+    public RestorePlanner(Application app) {
+        this.app = app;
+    }
+
+    /**
+     * @param plannedAt the plan's time; the names of the databases it creates carry it, so the
+     *                  same ask and time give the same plan (an approval request re-plans this way)
+     */
+    public RestorePlan plan(LifeboatConfig config, RestoreAsk ask, Instant plannedAt) {
+        SourceConfig source = config.source(ask.source());
+        if (ask.backupId().isPresent() && ask.at().isPresent()) {
+            throw new LifeboatException(ExitCode.USAGE, "--backup and --at name the backup twice; give one");
+        }
+        ask.backupId().ifPresent(id -> {
+            try {
+                BackupId.parse(id);
+            } catch (IllegalArgumentException e) {
+                throw new LifeboatException(ExitCode.USAGE, "--backup: " + e.getMessage());
+            }
+        });
+        List<String> warnings = new ArrayList<>();
+        BackupEntry entry = choose(config, source, ask, warnings);
+        Manifest manifest = entry.manifest().orElseThrow();
+
+        String stamp = STAMP.format(plannedAt);
+        String database = ask.into().orElse(ask.replace() ? source.database() : source.database() + "_restored_" + stamp);
+        requirePlainName(database, "--into");
+        RestoreTarget server = app.engines().forName(source.engine()).restoreTarget(source);
+        Optional<ExistingDatabase> existing = inspect(server, database);
+        Optional<String> keepOldAs = Optional.empty();
+        String restoreInto = database;
+        if (ask.replace()) {
+            if (existing.isEmpty()) {
+                throw new LifeboatException(ExitCode.USAGE, "--replace: there is no database " + database + " on "
+                        + server.describe() + " to replace; without --replace the backup is restored into a new database");
+            }
+            restoreInto = requirePlainName(database + "_restoring_" + stamp, "the database restored into first");
+            keepOldAs = Optional.of(requirePlainName(database + "_replaced_" + stamp, "the name the replaced database keeps"));
+        } else if (existing.isPresent()) {
+            ExistingDatabase e = existing.get();
+            throw new LifeboatException(ExitCode.USAGE, "refused: database " + database + " already exists on "
+                    + server.describe() + " (" + Sizes.describe(e.bytes()) + ", " + e.tables() + " tables); lifeboat restore"
+                    + " never writes into an existing database. Add --replace to restore into a new database and swap it in"
+                    + " (the existing one is kept as " + database + "_replaced_" + stamp + "), or choose another --into");
+        }
+
+        Optional<JsonNode> lastDrill = latestDrillOf(config, source);
+        Optional<Duration> expected = lastDrill.map(j -> j.get("restore_seconds"))
+                .filter(n -> n != null && n.isNumber()).map(n -> Duration.ofMillis(Math.round(n.asDouble() * 1000)));
+        String expectedBasis = lastDrill.isEmpty() ? "unknown: no drill has run"
+                : expected.map(d -> "the restore time of drill " + lastDrill.get().get("drill").asText() + " on "
+                        + lastDrill.get().get("finished_at").asText())
+                .orElse("unknown: the last drill (" + lastDrill.get().get("drill").asText() + ", "
+                        + lastDrill.get().get("outcome").asText() + ") restored nothing");
+
+        RestorePlan.BackupFacts facts = new RestorePlan.BackupFacts(manifest.backupId(), manifest.startedAt(),
+                Duration.between(manifest.startedAt(), plannedAt), manifest.storedBytes(), manifest.sha256(),
+                drillOutcomeOf(config, source, manifest.backupId()));
+        return new RestorePlan(source.name(), server.describe(), source.host(), source.port(), facts, database, restoreInto,
+                existing, keepOldAs, expected, expectedBasis, checks(config, source, manifest), source.restore().gate(),
+                plannedAt, warnings, manifest);
+    }
+
+    private BackupEntry choose(LifeboatConfig config, SourceConfig source, RestoreAsk ask, List<String> warnings) {
+        String where = config.targetOf(source).url().toString();
+        List<BackupEntry> entries;
+        try (StorageTarget reader = app.openForReading(config.targetOf(source))) {
+            entries = app.lister(reader).list(source.name());
+        } catch (StorageException e) {
+            throw new LifeboatException(ExitCode.INCOMPLETE, "cannot list backups of " + source.name() + " in " + where
+                    + ": " + e.getMessage(), e);
+        }
+        if (ask.backupId().isPresent()) {
+            BackupEntry e = entries.stream().filter(x -> x.id().toString().equals(ask.backupId().get())).findFirst()
+                    .orElseThrow(() -> new LifeboatException(ExitCode.USAGE, "backup " + ask.backupId().get() + " of "
+                            + source.name() + " is not in " + where + " (lifeboat backup list " + source.name() + ")"));
+            if (e.status() != BackupStatus.COMPLETE) {
+                throw new LifeboatException(ExitCode.FAILED, "backup " + e.id() + " is " + e.status() + ": " + e.detail()
+                        + "; it cannot be restored");
+            }
+            return e;
+        }
+        for (BackupEntry e : entries) {
+            if (ask.at().isPresent() && e.manifest().map(m -> m.startedAt().isAfter(ask.at().get())).orElse(true)) {
+                continue;
+            }
+            if (e.status() == BackupStatus.COMPLETE) {
+                return e;
+            }
+            if (e.status() != BackupStatus.INCOMPLETE) {
+                // a damaged newer backup is not hidden: the person should know why an older one is used
+                warnings.add("backup " + e.id() + " is newer but " + e.status() + " (" + e.detail() + "); skipped");
+            }
+        }
+        throw new LifeboatException(ExitCode.FAILED, "no complete backup of " + source.name() + " in " + where
+                + ask.at().map(t -> " taken at or before " + t).orElse("") + ": there is nothing to restore");
+    }
+
+    private static Optional<ExistingDatabase> inspect(RestoreTarget server, String database) {
+        try {
+            return server.inspect(database);
+        } catch (RestoreTargetException e) {
+            throw new LifeboatException(ExitCode.INCOMPLETE, e.getMessage(), e);
+        }
+    }
+
+    private static String requirePlainName(String name, String what) {
+        if (!PLAIN_NAME.matcher(name).matches() || name.length() > MAX_NAME) {
+            throw new LifeboatException(ExitCode.USAGE, what + ": '" + name + "' is not a plain database name (letters,"
+                    + " digits and _, not starting with a digit, at most " + MAX_NAME + " characters)");
+        }
+        return name;
+    }
+
+    private static List<DrillConfig> drillsOf(LifeboatConfig config, SourceConfig source) {
+        return config.drills().values().stream().filter(d -> d.source().equals(source.name())).toList();
+    }
+
+    /** The newest recorded result of any drill of the source. */
+    private static Optional<JsonNode> latestDrillOf(LifeboatConfig config, SourceConfig source) {
+        DrillResultStore store = new DrillResultStore(config.stateDir());
+        return drillsOf(config, source).stream().flatMap(d -> store.latest(d.name()).stream())
+                .max((a, b) -> a.get("finished_at").asText().compareTo(b.get("finished_at").asText()));
+    }
+
+    private static String drillOutcomeOf(LifeboatConfig config, SourceConfig source, String backupId) {
+        Optional<JsonNode> last = latestDrillOf(config, source);
+        if (last.isEmpty()) {
+            return drillsOf(config, source).isEmpty() ? "never drilled: no drill is configured for " + source.name()
+                    : "never drilled: no drill of " + source.name() + " has run";
+        }
+        JsonNode j = last.get();
+        String outcome = j.get("outcome").asText() + " (drill " + j.get("drill").asText() + ", " + j.get("finished_at").asText() + ")";
+        return backupId.equals(j.path("backup_id").asText()) ? outcome
+                : "not drilled; the last drill was " + outcome + " on backup " + j.path("backup_id").asText("(none)");
+    }
+
+    /**
+     * Row counts against the manifest (exactly), the canary row when the backup has one, then
+     * every check of every drill of the source: what a drill proves, proven again on the result.
+     */
+    static List<RestorePlan.PlannedCheck> checks(LifeboatConfig config, SourceConfig source, Manifest manifest) {
+        List<RestorePlan.PlannedCheck> checks = new ArrayList<>();
+        long rows = manifest.rowCounts().values().stream().mapToLong(Long::longValue).sum();
+        checks.add(new RestorePlan.PlannedCheck("row counts equal the manifest's: " + manifest.rowCounts().size()
+                + " tables, " + String.format(java.util.Locale.ROOT, "%,d", rows) + " rows", new RowCountCheck(0.0)));
+        if (manifest.canary() != null) {
+            checks.add(new RestorePlan.PlannedCheck("canary row " + manifest.canary().token() + " is there", new CanaryCheck()));
+        }
+        for (DrillConfig drill : drillsOf(config, source)) {
+            List<Check> specChecks = DrillService.spec(drill).checks();
+            for (int i = 0; i < specChecks.size(); i++) {
+                CheckConfig c = drill.checks().get(i);
+                checks.add(new RestorePlan.PlannedCheck("drill " + drill.name() + ": " + c.name() + ": " + c.sql().strip()
+                        + " (expect " + c.expect() + ", timeout " + Durations.describe(c.timeout()) + ")", specChecks.get(i)));
+            }
+        }
+        return checks;
+    }
+}

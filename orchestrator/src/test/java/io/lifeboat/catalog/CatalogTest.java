@@ -1,0 +1,244 @@
+package io.lifeboat.catalog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lifeboat.config.CatalogConfig;
+import io.lifeboat.drills.Outcome;
+import io.lifeboat.testing.TestDirs;
+import io.lifeboat.testing.ThrowawayPostgres;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The catalog on both of its databases, real ones: an H2 file in a fresh state directory and a
+ * throwaway database on the machine's PostgreSQL. Runs go in and come back out as they went in;
+ * the schema is applied once and survives reopening; trigger requests are claimed exactly once;
+ * job locks exclude a second holder and come free on close.
+ */
+class CatalogTest {
+    private static final Instant T0 = Instant.parse("2026-11-24T03:00:00Z");
+
+    private TestDirs dirs;
+    private ThrowawayPostgres pg;
+
+    @AfterEach
+    void cleanUp() {
+        if (pg != null) {
+            pg.close();
+        }
+        if (dirs != null) {
+            dirs.close();
+        }
+    }
+
+    static Stream<String> databases() {
+        return Stream.of("h2", "postgres");
+    }
+
+    private CatalogConfig config(String kind) {
+        dirs = TestDirs.create("catalog-" + kind);
+        if (kind.equals("h2")) {
+            return CatalogConfig.inStateDir(dirs.dir);
+        }
+        pg = ThrowawayPostgres.create("catalog");
+        return new CatalogConfig(pg.jdbcUrl(), Optional.of("postgres"), Optional.empty());
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void backupAndDrillRunsComeBackAsRecorded(String kind) {
+        Catalog catalog = new Catalog(CatalogDatabase.open(config(kind)));
+        BackupRecord failed = new BackupRecord("shop", Optional.empty(), BackupOutcome.FAILED, "pg_dump: connection refused",
+                T0, T0.plusSeconds(2), -1, -1, Optional.empty(), RunOrigin.SCHEDULE, "node-a:1");
+        BackupRecord ok = new BackupRecord("shop", Optional.of("20261124T040000Z-3f2a9c1b"), BackupOutcome.SUCCEEDED, "stored",
+                T0.plusSeconds(3600), T0.plusSeconds(3700), 1_000_000, 250_000,
+                Optional.of("shop/2026/11/24/20261124T040000Z-3f2a9c1b.dump.zst.age"), RunOrigin.CLI, "node-a:2");
+        catalog.recordBackup(failed);
+        catalog.recordBackup(ok);
+        catalog.recordBackup(new BackupRecord("other", Optional.of("20261124T050000Z-00000000"), BackupOutcome.SUCCEEDED, "x",
+                T0.plusSeconds(7200), T0.plusSeconds(7201), 1, 1, Optional.empty(), RunOrigin.CLI, "n"));
+
+        assertEquals(List.of(ok, failed), catalog.backupRuns("shop", 10));
+        assertEquals(Optional.of(ok), catalog.lastSuccessfulBackup("shop"));
+        assertEquals(Optional.empty(), catalog.lastSuccessfulBackup("nothing"));
+
+        DrillRecord passed = new DrillRecord("shop-drill", "shop", "20261124T050000-a1b2c3", Optional.of("20261124T040000Z-3f2a9c1b"),
+                Outcome.PASSED, "restored 3 tables", T0.plusSeconds(7200), T0.plusSeconds(7260),
+                Optional.of(Duration.ofMinutes(20)), Optional.of(Duration.ofMillis(41_250)), RunOrigin.SCHEDULE, "node-b:7");
+        DrillRecord errored = new DrillRecord("shop-drill", "shop", "20261124T060000-d4e5f6", Optional.empty(), Outcome.ERRORED,
+                "x".repeat(5000), T0.plusSeconds(10_800), T0.plusSeconds(10_801), Optional.empty(), Optional.empty(),
+                RunOrigin.TRIGGER, "node-b:7");
+        catalog.recordDrill(passed);
+        catalog.recordDrill(errored);
+        List<DrillRecord> runs = catalog.drillRuns("shop-drill", 10);
+        assertEquals(2, runs.size());
+        assertEquals(passed, runs.get(1));
+        assertEquals(Catalog.MAX_REASON, runs.get(0).reason().length(), "a long reason is clipped, not refused");
+        assertEquals(Optional.of(passed), catalog.lastPassingDrill("shop-drill"));
+
+        // The report's batch queries say the same, for every item asked about; one without runs is absent.
+        assertEquals(List.of(ok, failed), catalog.recentBackupRuns(List.of("shop", "other", "nothing"), 10).get("shop"));
+        assertEquals(List.of(ok), catalog.recentBackupRuns(List.of("shop"), 1).get("shop"));
+        assertEquals(ok, catalog.lastSuccessfulBackups(List.of("shop", "other", "nothing")).get("shop"));
+        assertEquals(2, catalog.lastSuccessfulBackups(List.of("shop", "other", "nothing")).size());
+        assertEquals(runs, catalog.recentDrillRuns(List.of("shop-drill", "nothing"), 10).get("shop-drill"));
+        assertEquals(java.util.Map.of("shop-drill", passed.startedAt()), catalog.lastPassingDrillTimes(List.of("shop-drill", "nothing")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aBackupFromTheBucketIsAddedOnce(String kind) {
+        Catalog catalog = new Catalog(CatalogDatabase.open(config(kind)));
+        BackupRecord found = new BackupRecord("shop", Optional.of("20261124T040000Z-3f2a9c1b"), BackupOutcome.SUCCEEDED,
+                "found", T0, T0.plusSeconds(5), 10, 5, Optional.of("k"), RunOrigin.SYNC, "n");
+        assertTrue(catalog.addBackupIfAbsent(found));
+        assertFalse(catalog.addBackupIfAbsent(found));
+        assertEquals(1, catalog.backupRuns("shop", 10).size());
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void schemaIsVersionedAndAppliedOnce(String kind) throws Exception {
+        CatalogConfig cfg = config(kind);
+        CatalogDatabase first = CatalogDatabase.open(cfg);
+        new Catalog(first).recordBackup(new BackupRecord("shop", Optional.empty(), BackupOutcome.ERRORED, "r", T0, T0, -1, -1,
+                Optional.empty(), RunOrigin.CLI, "n"));
+        CatalogDatabase again = CatalogDatabase.open(cfg);
+        try (Connection c = again.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*), max(version) FROM lifeboat_schema")) {
+            rs.next();
+            assertEquals(CatalogDatabase.SCHEMA_VERSION, rs.getInt(1), "each version once");
+            assertEquals(CatalogDatabase.SCHEMA_VERSION, rs.getInt(2));
+        }
+        assertEquals(1, new Catalog(again).backupRuns("shop", 10).size(), "reopening keeps the record");
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void restoreEventsComeBackInOrderPerRequestAndWithoutACode(String kind) throws Exception {
+        Catalog catalog = new Catalog(CatalogDatabase.open(config(kind)));
+        String backup = "20261124T040000Z-3f2a9c1b";
+        RestoreEventRecord requested = new RestoreEventRecord(T0, "REQUESTED", "20261124T050000Z-a1b2c3d4", "shop", backup,
+                "shop_restored_20261124t050000z", 998, "lifeboat", "requested by lifeboat (uid 998), expires ...");
+        RestoreEventRecord other = new RestoreEventRecord(T0.plusSeconds(1), "REFUSED", "tty-2026-11-24T050001Z", "shop", backup,
+                "shop_restored_20261124t050001z", 1000, "agent", "no controlling terminal: a person must run --apply");
+        // the same instant as the request: the order recorded decides, not the clock
+        RestoreEventRecord approved = new RestoreEventRecord(T0, "APPROVED", requested.requestId(), "shop", backup,
+                requested.database(), 0, "root", "approved; requested by lifeboat (uid 998)");
+        RestoreEventRecord restored = new RestoreEventRecord(T0.plusSeconds(90), "RESTORED", requested.requestId(), "shop",
+                backup, requested.database(), 0, "root", "x".repeat(Catalog.MAX_REASON + 10));
+        for (RestoreEventRecord r : List.of(requested, other, approved, restored)) {
+            catalog.recordRestoreEvent(r);
+        }
+        RestoreEventRecord clipped = new RestoreEventRecord(restored.recordedAt(), restored.event(), restored.requestId(),
+                "shop", backup, restored.database(), 0, "root", "x".repeat(Catalog.MAX_REASON - 1) + "…");
+        assertEquals(List.of(requested, approved, clipped), catalog.restoreEvents(requested.requestId()));
+        assertEquals(List.of(requested, other, approved, clipped), catalog.restoreEvents());
+        assertEquals(List.of(), catalog.restoreEvents("nothing"));
+        // the table has no place for a code or its hash
+        try (Connection c = catalog.database().connect();
+             ResultSet rs = c.getMetaData().getColumns(null, null, kind.equals("h2") ? "LIFEBOAT_RESTORE_EVENT"
+                     : "lifeboat_restore_event", null)) {
+            List<String> columns = new java.util.ArrayList<>();
+            while (rs.next()) {
+                columns.add(rs.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT));
+            }
+            assertEquals(List.of("id", "request_id", "source", "event", "backup_id", "target_database", "os_uid", "os_user",
+                    "reason", "recorded_at"), columns);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aVersionOneCatalogGainsTheRestoreEventsAndKeepsItsRuns(String kind) throws Exception {
+        CatalogConfig cfg = config(kind);
+        CatalogDatabase old = CatalogDatabase.connectOnly(cfg);
+        try (Connection c = old.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE lifeboat_schema (version INT NOT NULL)");
+            for (String statement : CatalogDatabase.statements("V1.sql")) {
+                s.execute(statement);
+            }
+            s.execute("INSERT INTO lifeboat_schema (version) VALUES (1)");
+        }
+        BackupRecord run = new BackupRecord("shop", Optional.empty(), BackupOutcome.ERRORED, "r", T0, T0, -1, -1,
+                Optional.empty(), RunOrigin.CLI, "n");
+        new Catalog(old).recordBackup(run);
+        Catalog upgraded = new Catalog(CatalogDatabase.open(cfg));
+        assertEquals(List.of(run), upgraded.backupRuns("shop", 10));
+        RestoreEventRecord e = new RestoreEventRecord(T0, "REFUSED", "r1", "shop", "b", "d", 0, "root", "why");
+        upgraded.recordRestoreEvent(e);
+        assertEquals(List.of(e), upgraded.restoreEvents("r1"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void theNewestAuditOfEachTargetIsKept(String kind) {
+        Catalog catalog = new Catalog(CatalogDatabase.open(config(kind)));
+        assertTrue(catalog.latestAudits().isEmpty());
+        catalog.recordAudit(new AuditRecord("vault", AuditOutcome.FAIL, "FAIL writer get: allowed", T0, T0.plusSeconds(3),
+                RunOrigin.SCHEDULE, "n"));
+        AuditRecord newest = new AuditRecord("vault", AuditOutcome.WARN, "WARN writer account: unknown", T0.plusSeconds(60),
+                T0.plusSeconds(63), RunOrigin.CLI, "n");
+        catalog.recordAudit(newest);
+        AuditRecord other = new AuditRecord("offsite", AuditOutcome.ERRORED, "x".repeat(5000), T0, T0.plusSeconds(1),
+                RunOrigin.TRIGGER, "n");
+        catalog.recordAudit(other);
+        var latest = catalog.latestAudits();
+        assertEquals(2, latest.size());
+        assertEquals(newest, latest.get("vault"));
+        assertEquals(AuditOutcome.ERRORED, latest.get("offsite").outcome());
+        assertEquals(Catalog.MAX_REASON, latest.get("offsite").worst().length(), "a long finding is clipped, not refused");
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aTriggerRequestIsClaimedExactlyOnce(String kind) {
+        Catalog catalog = new Catalog(CatalogDatabase.open(config(kind)));
+        long id = catalog.requestRun(JobKind.DRILL, "shop-drill", T0, "agent@app-host");
+        assertEquals(Optional.empty(), catalog.claimedBy(id));
+        List<TriggerRequest> claimed = catalog.claimRequests("node-a:1", T0.plusSeconds(1));
+        assertEquals(List.of(new TriggerRequest(id, JobKind.DRILL, "shop-drill", T0, "agent@app-host")), claimed);
+        assertEquals(List.of(), catalog.claimRequests("node-b:2", T0.plusSeconds(2)));
+        assertEquals(Optional.of("node-a:1"), catalog.claimedBy(id));
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aJobLockExcludesASecondHolderUntilReleased(String kind) {
+        CatalogDatabase db = CatalogDatabase.open(config(kind));
+        JobLocks locks = new JobLocks(dirs.dir, db);
+        try (JobLocks.Held held = locks.tryAcquire(JobKind.BACKUP, "shop").orElseThrow()) {
+            assertTrue(locks.tryAcquire(JobKind.BACKUP, "shop").isEmpty(), "the same job twice");
+            try (JobLocks.Held other = locks.tryAcquire(JobKind.DRILL, "shop").orElseThrow()) {
+                assertTrue(other != null, "another job is not blocked");
+            }
+        }
+        locks.tryAcquire(JobKind.BACKUP, "shop").orElseThrow().close();
+    }
+
+    @Test
+    void theH2CatalogHasAPrivatePasswordAndRefusesOthers() throws Exception {
+        CatalogConfig cfg = config("h2");
+        CatalogDatabase.open(cfg);
+        var password = dirs.dir.resolve("lifeboat.password");
+        assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(password));
+        CatalogDatabase wrongUser = CatalogDatabase.connectOnly(new CatalogConfig(cfg.jdbcUrl(), Optional.of("sa"), Optional.empty()));
+        CatalogException e = assertThrows(CatalogException.class, wrongUser::connect);
+        assertFalse(e.getMessage().contains(Files.readString(password).strip()), "the password leaked into the message");
+    }
+}

@@ -1,0 +1,89 @@
+package io.lifeboat.engine.mariadb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Row counting on dump text in both INSERT layouts, with every awkward value between the rows. */
+class InsertRowCounterTest {
+
+    private static Map<String, Long> count(String dump, int chunk) throws IOException {
+        byte[] bytes = dump.getBytes(StandardCharsets.UTF_8);
+        InsertRowCounter counter = new InsertRowCounter(new ByteArrayInputStream(bytes));
+        byte[] buf = new byte[chunk];
+        ByteArrayOutputStreamSink out = new ByteArrayOutputStreamSink();
+        int n;
+        while ((n = counter.read(buf, 0, buf.length)) >= 0) {
+            out.write(buf, 0, n);
+        }
+        assertEquals(dump, out.toString(), "the stream passes through unchanged");
+        return counter.counts();
+    }
+
+    private static final String DUMP = """
+            -- MariaDB dump 10.19
+            /*!40101 SET NAMES utf8mb4 */;
+            DROP TABLE IF EXISTS `t`;
+            CREATE TABLE `t` (`a` int, `b` text) ENGINE=InnoDB;
+            LOCK TABLES `t` WRITE;
+            INSERT INTO `t` VALUES
+            (1,'x'),
+            (2,'(y\\';),(z'),
+            (3,'back\\\\'),
+            (4,NULL),
+            (5,0x00FF28),
+            (6,'line\\nbreak INSERT INTO `t` VALUES (9)');
+            UNLOCK TABLES;
+            INSERT INTO `we``ird` VALUES (1,'a'),(2,'b');
+            INSERT INTO `empty rows` VALUES ();
+            DELIMITER ;;
+            /*!50003 CREATE*/ /*!50017 DEFINER=`root`@`localhost`*/ /*!50003 TRIGGER tr AFTER INSERT ON t FOR EACH ROW BEGIN
+            INSERT INTO `t` VALUES (100,'not a row of the dump');
+            END */;;
+            DELIMITER ;
+            INSERT INTO `t` VALUES (7,'after the trigger');
+            -- Dump completed
+            """;
+
+    @Test
+    void countsRowsNotStringsOrTriggerBodies() throws IOException {
+        for (int chunk : new int[] {1, 3, 7, 64 * 1024}) {
+            assertEquals(Map.of("t", 7L, "we`ird", 2L, "empty rows", 1L), count(DUMP, chunk), "chunk " + chunk);
+        }
+    }
+
+    private static final class ByteArrayOutputStreamSink extends OutputStream {
+        private final java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+
+        @Override
+        public void write(int x) {
+            b.write(x);
+        }
+
+        @Override
+        public void write(byte[] buf, int off, int len) {
+            b.write(buf, off, len);
+        }
+
+        @Override
+        public String toString() {
+            return b.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void singleByteReadsCountToo() throws IOException {
+        InputStream in = new InsertRowCounter(new ByteArrayInputStream(DUMP.getBytes(StandardCharsets.UTF_8)));
+        InsertRowCounter counter = (InsertRowCounter) in;
+        while (in.read() >= 0) {
+            // consume
+        }
+        assertEquals(7L, counter.counts().get("t"));
+    }
+}

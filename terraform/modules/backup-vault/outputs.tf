@@ -1,0 +1,24 @@
+output "bucket" {
+  description = "The vault bucket's name."
+  value       = aws_s3_bucket.vault.id
+}
+
+output "bucket_arn" {
+  description = "The vault bucket's ARN."
+  value       = aws_s3_bucket.vault.arn
+}
+
+output "region" {
+  description = "The vault bucket's region."
+  value       = aws_s3_bucket.vault.region
+}
+
+output "kms_key_arn" {
+  description = "The SSE-KMS key's ARN, or null with SSE-S3. Writer and reader roles need kms:GenerateDataKey and kms:Decrypt on it respectively."
+  value       = var.kms_key_enabled ? aws_kms_key.vault[0].arn : null
+}
+
+output "retention_days" {
+  description = "Default COMPLIANCE retention in days."
+  value       = var.retention_days
+}
