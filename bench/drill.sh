@@ -11,6 +11,14 @@
 #   shell-j2  the same, but decrypted to a file first, then pg_restore -j 2 (for context: what
 #             lifeboat did before it streamed; see README.md for why it stopped)
 #
+# With --engine mariadb (bench/lib/drill-shell-mariadb.sh, matched with lifeboat's ephemeral
+# MariaDB sandbox, PrivateMariaDbServer.java):
+#   lifeboat  the same command, on a backup of the MariaDB database (lib/generate-mariadb.sql)
+#   shell     private server (mariadb-install-db in a temp dir, mariadbd on a Unix socket only,
+#             skip-networking); CREATE DATABASE restored; age -d | zstd -d | mariadb restored;
+#             the same checks with mariadb -e, row counts against the manifest; SIGTERM, rm -rf
+#   (no shell-j2: the mariadb client restores on one connection)
+#
 # Set-up, untimed: the database of bench/backup.sh (lib/generate.sql, reused while current), one
 # `lifeboat backup run` of it into a file:// target in the work dir, an age key pair there, and
 # a configuration with one drill and four checks on the generated shop (CHECK_* below) that
