@@ -402,7 +402,13 @@ report() {
     done
     if ((CGROUP)); then
         echo "(CPU s: the contender and its sandbox's $SERVER_NAME server, counted in a cgroup; other CPU: the rest"
-        echo " of the machine; peak RSS: the largest single process the command waited for, never the server)"
+        if [[ "$ENGINE" == mariadb ]]; then
+            # mariadbd does not daemonize: both sides wait for their server, so %M is the server's
+            echo " of the machine; peak RSS: the largest single process the command waited for, the sandbox's"
+            echo " mariadbd included: it does not daemonize, so this is mostly the server's, on both sides)"
+        else
+            echo " of the machine; peak RSS: the largest single process the command waited for, never the server)"
+        fi
     else
         echo "(no cgroup: CPU s is the contender's process tree only; the sandbox server's CPU is in other CPU)"
     fi

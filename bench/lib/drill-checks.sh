@@ -1,9 +1,11 @@
 # shellcheck shell=bash
 # bench/lib/drill-checks.sh: what the hand-written drills share (sourced by drill-shell.sh and
-# drill-shell-mariadb.sh, never run on its own): step timing, failing, and the checks: the
-# row counts against the backup's manifest and the drill's SQL checks with their expectations.
+# drill-shell-mariadb.sh, never run on its own): step timing, failing, the sandbox directory and
+# its teardown, and the checks: the row counts against the backup's manifest and the drill's
+# SQL checks with their expectations.
 #
-# The sourcing script sets DRILL_NAME (for messages) and STEPS (where step times go).
+# The sourcing script sets DRILL_NAME (for messages) and STEPS (where step times go), and
+# defines stop_server (stops its server, if one runs, and removes what it wrote outside DIR).
 
 now() { date +%s.%N; }
 step() { awk -v n="$1" -v a="$2" -v b="$(now)" 'BEGIN { printf "%s %.3f\n", n, b - a }' >>"$STEPS"; }
@@ -38,3 +40,26 @@ run_checks() {
         ((ok)) || fail "check '$name': got '$got', expected $expect"
     done <"$checks"
 }
+
+DIR=""
+# make_sandbox_dir PARENT RECORD USER: DIR, a fresh directory in PARENT owned by the server's
+# USER, appended to RECORD at once so that the caller can clean up after an interrupted run.
+make_sandbox_dir() {
+    DIR=$(mktemp -d "$1/lifeboat-bench-drill.XXXXXX")
+    echo "$DIR" >>"$2"
+    chown "$3": "$DIR"
+}
+
+# The EXIT trap (also when a step fails): stop_server, remove DIR, time it; keeps the exit code.
+teardown() {
+    local rc=$? t0
+    t0=$(now)
+    stop_server
+    if [[ -n "$DIR" ]]; then
+        rm -rf "$DIR"
+        step teardown "$t0"
+    fi
+    exit "$rc"
+}
+trap teardown EXIT
+trap 'exit 130' INT TERM

@@ -107,36 +107,26 @@ DRILL_NAME=drill-shell-mariadb
 # shellcheck source=drill-checks.sh
 source "$(dirname "${BASH_SOURCE[0]}")/drill-checks.sh"
 
-DIR="" SERVER_PID=""
+SERVER_PID=""
 # The client as lifeboat runs it, as root through the socket.
 client() {
     mariadb --no-defaults --protocol=SOCKET --socket="$DIR/socket/mysqld.sock" --user=root --connect-timeout=10 \
         --batch --binary-mode --skip-print-query-on-error --default-character-set=utf8mb4 "$@"
 }
 
-teardown() {
-    local rc=$? t0 i
-    t0=$(now)
-    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        for ((i = 0; i < STOP_WAIT; i++)); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    if [[ -n "$DIR" ]]; then
-        rm -rf "$DIR"
-        step teardown "$t0"
-    fi
-    exit "$rc"
+# For teardown (lib/drill-checks.sh): SIGTERM, MariaDB's clean shutdown; SIGKILL after STOP_WAIT.
+stop_server() {
+    local i
+    [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null || return 0
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    for ((i = 0; i < STOP_WAIT; i++)); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
 }
-trap teardown EXIT
-trap 'exit 130' INT TERM
 
 # 1. sandbox -----------------------------------------------------------------------------------
 t0=$(now)
-DIR=$(mktemp -d "$SANDBOX_DIR/lifeboat-bench-drill.XXXXXX")
-echo "$DIR" >>"$RECORD"
-chown mysql: "$DIR"
+make_sandbox_dir "$SANDBOX_DIR" "$RECORD" mysql
 "${AS_MYSQL[@]}" mkdir -m 700 "$DIR/socket" "$DIR/tmp"
 (cd "$DIR" && "${AS_MYSQL[@]}" mariadb-install-db "${INSTALL_OPTIONS[@]}" --datadir="$DIR/data") >"$DIR/install.log" 2>&1 \
     || { tail -20 "$DIR/install.log" >&2; fail mariadb-install-db; }

@@ -110,29 +110,19 @@ DRILL_NAME=drill-shell
 # shellcheck source=drill-checks.sh
 source "$(dirname "${BASH_SOURCE[0]}")/drill-checks.sh"
 
-DIR="" DUMP=""
-teardown() {
-    local rc=$? t0
-    t0=$(now)
+DUMP=""
+# For teardown (lib/drill-checks.sh): the j2 dump, then the server (fast, else immediate).
+stop_server() {
     [[ -z "$DUMP" ]] || rm -f "$DUMP"
-    if [[ -n "$DIR" ]]; then
-        if [[ -f "$DIR/data/postmaster.pid" ]]; then
-            as_postgres "$PG_BIN/pg_ctl" stop -D "$DIR/data" -m fast -w >/dev/null \
-                || as_postgres "$PG_BIN/pg_ctl" stop -D "$DIR/data" -m immediate -w >/dev/null || true
-        fi
-        rm -rf "$DIR"
-        step teardown "$t0"
+    if [[ -n "$DIR" && -f "$DIR/data/postmaster.pid" ]]; then
+        as_postgres "$PG_BIN/pg_ctl" stop -D "$DIR/data" -m fast -w >/dev/null \
+            || as_postgres "$PG_BIN/pg_ctl" stop -D "$DIR/data" -m immediate -w >/dev/null || true
     fi
-    exit "$rc"
 }
-trap teardown EXIT
-trap 'exit 130' INT TERM
 
 # 1. sandbox -----------------------------------------------------------------------------------
 t0=$(now)
-DIR=$(mktemp -d "$SANDBOX_DIR/lifeboat-bench-drill.XXXXXX")
-echo "$DIR" >>"$RECORD"
-chown postgres: "$DIR"
+make_sandbox_dir "$SANDBOX_DIR" "$RECORD" postgres
 as_postgres mkdir -m 700 "$DIR/socket"
 locale=C; [[ -d /usr/lib/locale/C.utf8 || -d /usr/lib/locale/C.UTF-8 ]] && locale=C.UTF-8
 as_postgres "$PG_BIN/initdb" -D "$DIR/data" -U postgres -E UTF8 --locale="$locale" \
