@@ -75,15 +75,8 @@ public final class DockerMariaDbSandboxProvider implements SandboxProvider {
         EphemeralMariaDbSandboxProvider.requireMariaDb(request, KIND);
         DockerImageName imageName = imageFor(request.serverVersion());
         List<String> warnings = new ArrayList<>();
-        SandboxContainer container;
-        try {
-            SandboxContainer.reapOrphans().forEach(r -> warnings.add(r.describe()));
-            container = SandboxContainer.start(new SandboxContainer.Spec(imageName, request.drillName(), request.runId(),
-                    Map.of("MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "1"), serverCommand(), READY, STARTUP));
-        } catch (RuntimeException e) {
-            throw new SandboxUnavailableException("could not start a docker sandbox of image "
-                    + imageName.asCanonicalNameString() + ": " + e.getMessage(), e);
-        }
+        SandboxContainer container = SandboxContainer.startForDrill(new SandboxContainer.Spec(imageName, request.drillName(),
+                request.runId(), Map.of("MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "1"), serverCommand(), READY, STARTUP), warnings);
         MariaDbClient client = MariaDbClient.inContainer(container.tools(),
                 MariaDbClient.Endpoint.socket(SOCKET, SUPERUSER));
         String version = EphemeralMariaDbSandboxProvider.createRestoreDatabase(client, request, "the docker sandbox",
@@ -93,10 +86,9 @@ public final class DockerMariaDbSandboxProvider implements SandboxProvider {
 
     /** The drill's image, else the system property's, else {@code mariadb:<major.minor>} of the source. */
     DockerImageName imageFor(String sourceVersion) throws SandboxUnavailableException {
-        Optional<String> chosen = image.or(() -> Optional.ofNullable(System.getProperty(IMAGE_PROPERTY))
-                .filter(s -> !s.isBlank()));
+        Optional<DockerImageName> chosen = SandboxContainer.chosenImage(image, IMAGE_PROPERTY);
         if (chosen.isPresent()) {
-            return DockerImageName.parse(chosen.get().strip());
+            return chosen.get();
         }
         Optional<int[]> version = MariaDbVersions.parse(sourceVersion);
         // MySQL reports a bare "8.0.36": there is no mariadb:8.0, and a MariaDB server is not MySQL
