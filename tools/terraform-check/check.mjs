@@ -19,15 +19,16 @@ directory holding .tf files is one Terraform module.
              outputs that show a sensitive variable are marked sensitive; templatefile()/file()
              paths exist, and every \${name} a template uses is given by the templatefile() call
   provider   every resource/data "aws_*" type exists in the AWS provider, every argument and
-             nested block is one of that type's, every attribute read (aws_x.n.ATTR) exists, and
+             nested block is one of that type's, every required one is there, every attribute
+             read (aws_x.n.ATTR) exists, and
              required_providers admits the provider version the schema was taken from
              (aws-provider-schema.json, extracted from @cdktf/provider-aws by extract-schema.mjs)
   style      a subset of terraform fmt's rules (hclwrite's format.go): indentation by two spaces
              per open bracket, '=' aligned across consecutive one-line attributes with one space
              after it, no trailing whitespace (--no-style skips this)
 
-Not checked: types and values of arguments, required provider arguments, provider-side
-validation, anything only plan/apply can know.
+Not checked: types and values of arguments, conflicting arguments, provider-side validation,
+function names, anything only plan/apply can know.
 
 Exit status: 0 no problems, 1 problems found (listed as FILE:LINE: message), 2 usage error.`;
 
@@ -46,7 +47,7 @@ if (roots.length === 0) usage("no PATH given");
 for (const r of roots) if (!fs.existsSync(r)) usage(`${r}: no such file or directory`);
 
 function usage(msg) {
-  console.error(`check.mjs: ${msg}\n\n${USAGE}`);
+  console.error(`check.mjs: ${msg}\n${USAGE.split("\n")[0]}   (--help: what is checked)`);
   process.exit(2);
 }
 
@@ -63,7 +64,11 @@ const schema = JSON.parse(fs.readFileSync(SCHEMA_FILE, "utf8"));
 
 // ---------------------------------------------------------------- reporting
 const problems = [];
+const reported = new Set();
 function report(file, line, msg) {
+  const key = `${file}:${line}:${msg}`;
+  if (reported.has(key)) return;
+  reported.add(key);
   problems.push({ file: path.relative(process.cwd(), file) || file, line, msg });
 }
 
@@ -369,9 +374,18 @@ async function loadModule(dir) {
     try {
       json = await hcl2json.parse(shown, src);
     } catch (e) {
+      // "parse config: [FILE:L,C-...: Summary; Detail FILE:L,C-...: ...]": report the earliest
+      // diagnostic (the others usually follow from it), with how many more there were.
       const msg = String(e && e.message ? e.message : e).replace(/^parse config: \[|\]$/g, "");
-      const at = /:(\d+),(\d+)(?:-\d+)?: ?(.*)$/s.exec(msg);
-      report(file, at ? Number(at[1]) : 1, `syntax error: ${at ? `column ${at[2]}: ${at[3]}` : msg}`);
+      const esc = shown.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      const marks = [...msg.matchAll(new RegExp(`${esc}:(\\d+),(\\d+)(?:-(?:\\d+,)?\\d+)?: ?`, "g"))];
+      const diags = marks.map((m, k) => ({ line: Number(m[1]), col: Number(m[2]),
+        text: msg.slice(m.index + m[0].length, k + 1 < marks.length ? marks[k + 1].index : msg.length).trim() }));
+      diags.sort((a, b) => a.line - b.line || a.col - b.col);
+      if (diags.length) {
+        const d = diags[0];
+        report(file, d.line, `syntax error: column ${d.col}: ${d.text}${diags.length > 1 ? ` (and ${diags.length - 1} more error(s) after it)` : ""}`);
+      } else report(file, 1, `syntax error: ${msg}`);
       mod.ok = false;
       continue;
     }
@@ -454,7 +468,11 @@ function satisfies(version, constraint) {
   return true;
 }
 
-function checkSchemaBody(file, items, entry, where) {
+function checkSchemaBody(file, items, entry, where, line) {
+  for (const name of entry.q || []) {
+    const set = items.some((i) => (i.kind === "attr" ? i.name === name : i.type === name || (i.type === "dynamic" && i.labels[0] === name)));
+    if (!set) report(file, line, `${where}: required ${entry.b && name in entry.b ? `block "${name} { ... }"` : `argument "${name}"`} is missing`);
+  }
   for (const i of items) {
     if (i.kind === "attr") {
       if (entry.a.includes(i.name)) continue;
@@ -464,9 +482,9 @@ function checkSchemaBody(file, items, entry, where) {
       const name = i.labels[0];
       if (!entry.b || !(name in entry.b)) { report(file, i.line, `${where}: dynamic "${name}": no such nested block${suggest(name, Object.keys(entry.b || {}))}`); continue; }
       const content = i.body.find((c) => c.kind === "block" && c.type === "content");
-      if (content) checkSchemaBody(file, content.body, entry.b[name], `${where}.${name}`);
+      if (content) checkSchemaBody(file, content.body, entry.b[name], `${where}.${name}`, content.line);
     } else {
-      if (entry.b && i.type in entry.b) checkSchemaBody(file, i.body, entry.b[i.type], `${where}.${i.type}`);
+      if (entry.b && i.type in entry.b) checkSchemaBody(file, i.body, entry.b[i.type], `${where}.${i.type}`, i.line);
       else if (entry.a.includes(i.type)) report(file, i.line, `${where}: ${i.type} is an argument: write ${i.type} = ..., not a block`);
       else report(file, i.line, `${where}: unsupported block type "${i.type}"${suggest(i.type, Object.keys(entry.b || {}))}`);
     }
@@ -579,7 +597,8 @@ async function checkModule(mod) {
     const [p0, p1] = r.parts;
     switch (r.root) {
       case "var":
-        usedVars.add(p0);
+        // a variable's own validation does not count as a use
+        if (!(top && top.type === "variable" && top.labels[0] === p0)) usedVars.add(p0);
         if (!mod.variables.has(p0)) report(file, r.line, `var.${p0}: no variable "${p0}" in this module${suggest(p0, [...mod.variables.keys()])}`);
         if (top && top.type === "output" && sensitiveVars.has(p0) && attr(top, "sensitive")?.tokens.map((t) => t.text).join("") !== "true") {
           report(file, r.line, `output "${top.labels[0]}" shows sensitive var.${p0}: Terraform refuses it unless the output has sensitive = true`);
@@ -663,7 +682,7 @@ async function checkModule(mod) {
   }
 
   // unused declarations
-  for (const [name, v] of mod.variables) if (!usedVars.has(name)) report(v.file, v.line, `variable "${name}" is declared but never used (var.${name} appears nowhere in this module)`);
+  for (const [name, v] of mod.variables) if (!usedVars.has(name)) report(v.file, v.line, `variable "${name}" is declared but never used: setting it would change nothing`);
   for (const [name, l] of mod.locals) if (!usedLocals.has(name)) report(l.file, l.line, `local value "${name}" is defined but never used`);
 
   // provider schema
@@ -676,11 +695,11 @@ async function checkModule(mod) {
       const what = `${b.type === "data" ? "data " : ""}${b.labels[0]}.${b.labels[1]}`;
       if (!entry) { report(b.file, b.line, `${b.type} type "${b.labels[0]}" does not exist in the AWS provider ${PROVIDER_VERSION}${suggest(b.labels[0], Object.keys(table))}`); continue; }
       const own = b.body.filter((i) => !(i.kind === "attr" ? META_RESOURCE.has(i.name) : META_BLOCKS.has(i.type)));
-      checkSchemaBody(b.file, own, entry, what);
+      checkSchemaBody(b.file, own, entry, what, b.line);
     }
     if (b.type === "provider" && b.labels[0] === "aws") {
       const own = b.body.filter((i) => !(i.kind === "attr" && i.name === "alias"));
-      checkSchemaBody(b.file, own, schema.provider_config, 'provider "aws"');
+      checkSchemaBody(b.file, own, schema.provider_config, 'provider "aws"', b.line);
     }
   }
   // required_providers: this module's claim about the provider version
