@@ -436,14 +436,10 @@ function attr(block, name) {
 }
 function stringValue(a) {
   // A plain "literal" attribute value, or null.
-  if (!a || a.tokens.length !== 3 || a.tokens[0].type !== "oquote" || a.tokens[1].type !== "lit") return a && a.tokens.length === 2 && a.tokens[0].type === "oquote" ? "" : null;
-  return a.tokens[1].text;
-}
-function allAttrs(items, fn, inDynamicContent = false) {
-  for (const i of items) {
-    if (i.kind === "attr") fn(i);
-    else allAttrs(i.body, fn);
-  }
+  if (!a || a.tokens[0]?.type !== "oquote" || a.tokens[a.tokens.length - 1].type !== "cquote") return null;
+  const inner = a.tokens.slice(1, -1);
+  if (inner.length === 0) return "";
+  return inner.length === 1 && inner[0].type === "lit" ? inner[0].text : null;
 }
 
 // ---------------------------------------------------------------- checks
@@ -594,7 +590,8 @@ async function checkModule(mod) {
   }
 
   function checkRef(file, r, top, at) {
-    const [p0, p1] = r.parts;
+    const [p0] = r.parts;
+    const p1 = r.parts[1] === "[]" && r.root === "module" ? r.parts[2] : r.parts[1];
     switch (r.root) {
       case "var":
         // a variable's own validation does not count as a use
@@ -711,9 +708,9 @@ async function checkModule(mod) {
       const aws = rp.body.find((i) => i.kind === "attr" && i.name === "aws");
       if (!aws) continue;
       declared = aws;
-      const text = aws.tokens.map((t) => t.text).join(" ");
-      const source = /source = " ([^"]*?) "/.exec(text.replace(/" (\S+) "/g, '" $1 "'));
-      const version = /\bversion\s*=\s*"\s*([^"]*?)\s*"/.exec(aws.tokens.map((t) => (t.type === "lit" ? t.text : t.text)).join(""));
+      const text = aws.tokens.map((t) => t.text).join("");
+      const source = /\bsource\s*=\s*"([^"]*)"/.exec(text);
+      const version = /\bversion\s*=\s*"\s*([^"]*?)\s*"/.exec(text);
       if (!source || !/^(registry\.terraform\.io\/)?hashicorp\/aws$/.test(source[1])) report(b.file, aws.line, 'required_providers aws: source must be "hashicorp/aws"');
       if (!version) { report(b.file, aws.line, `required_providers aws: no version constraint (the provider check covers ${PROVIDER_VERSION})`); continue; }
       const c = version[1];

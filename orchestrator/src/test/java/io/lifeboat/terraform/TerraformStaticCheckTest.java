@@ -81,6 +81,24 @@ class TerraformStaticCheckTest {
     }
 
     @Test
+    void missingRequiredArgumentIsReported(@TempDir Path tmp) {
+        copyTerraform(tmp);
+        replace(tmp, "modules/assumable-role/main.tf", "  role = aws_iam_role.this.id\n", "");
+        int s3 = lineOf(tmp, "modules/assumable-role/main.tf", "resource \"aws_iam_role_policy\" \"s3\" {");
+        assertReported(check(tmp, "terraform"), "terraform/modules/assumable-role/main.tf:" + s3
+                + ": aws_iam_role_policy.s3: required argument \"role\" is missing");
+    }
+
+    @Test
+    void providerVersionOutsideTheCheckedSchemaIsReported(@TempDir Path tmp) {
+        copyTerraform(tmp);
+        int line = replace(tmp, "modules/backup-vault/versions.tf", "    aws = {", "    aws = {");
+        replace(tmp, "modules/backup-vault/versions.tf", "\"~> 6.0\"", "\">= 5.0\"");
+        assertReported(check(tmp, "terraform"), "terraform/modules/backup-vault/versions.tf:" + line
+                + ": required_providers aws: \">= 5.0\" admits 5.999.999, but the provider check covers 6.x only");
+    }
+
+    @Test
     void brokenModuleWiringIsReported(@TempDir Path tmp) {
         copyTerraform(tmp);
         // a required variable no longer passed, and an output of the vault module that does not exist
