@@ -25,9 +25,10 @@ import java.util.Optional;
  * @param line         line of the source's key in the file, for later error messages
  * @param restore      how a restore of this source is confirmed ({@code restore_gate},
  *                     {@code restore_request_expiry})
- * @param connectTimeout {@code connect_timeout}: how long lifeboat's own connection and the dump
- *                     tool may take to log in before the job fails (exit 3) instead of hanging on
- *                     a server that accepts connections and never answers
+ * @param connectTimeout {@code connect_timeout}: how long lifeboat's own connection (made before
+ *                     the dump starts) and pg_dump's may take to log in before the job fails
+ *                     (exit 3) instead of hanging on a server that accepts and never answers
+ *                     (mariadb-dump has no such option; lifeboat's connection comes first)
  */
 public record SourceConfig(
         String name,

@@ -94,7 +94,6 @@ public final class MariaDbEngine implements DatabaseEngine {
                     // must be the first argument: the client ignores it anywhere else
                     "--defaults-extra-file=" + login.file()));
             command.addAll(MariaDbTools.tcpOptions(source.host(), source.port(), source.sslMode()));
-            command.add("--connect-timeout=" + Math.max(1, source.connectTimeout().toSeconds()));
             command.addAll(DUMP_OPTIONS);
             // "--" ends the options: a database named like an option stays a database name
             command.addAll(List.of("--", source.database()));
