@@ -216,19 +216,27 @@ final class MariaDbClient implements DatabaseClient {
      * Pipes an SQL dump into {@code mariadb} on {@code database}, front to back, with
      * {@link io.lifeboat.drills.sandbox.StreamPump} semantics, the definers of views, triggers
      * and routines made the sandbox login's own on the way ({@link DefinerRewrite}). The client
-     * stops at the first error and exits non-zero with the server's message.
+     * stops at the first error and exits non-zero with the server's message. A dump that does not
+     * end with mariadb-dump's completion line fails too ({@link DumpTrailer}): cut after a whole
+     * statement, it restores without an error.
      *
-     * @throws RestoreFailedException with the client's message
+     * @throws RestoreFailedException with the client's message, or saying the dump is cut short
      * @throws DumpReadException      reading the dump failed (the client was killed first)
      */
     @Override
     public void restore(String database, InputStream dump, Duration limit) throws RestoreFailedException, DumpReadException {
         ClientRun.Finished f;
+        DumpTrailer trailer = new DumpTrailer(dump);
         try (Login login = login()) {
             f = ClientRun.restore(launcher.start(CLIENT, arguments(login, database, List.of()), Map.of()),
-                    new DefinerRewrite(dump), limit, CLIENT_GRACE);
+                    new DefinerRewrite(trailer), limit, CLIENT_GRACE);
         }
         f.requireRestored(limit);
+        if (!trailer.complete()) {
+            throw new RestoreFailedException("the dump is cut short: its " + trailer.bytesRead() + " bytes do not end"
+                    + " with mariadb-dump's last line \"" + DumpTrailer.COMPLETED + " …\", so the client restored only"
+                    + " the statements before the cut (whatever came after them, data, views, triggers or routines, is missing)");
+        }
     }
 
     /** {@code name} as a MariaDB identifier: backquoted, backquotes doubled. */

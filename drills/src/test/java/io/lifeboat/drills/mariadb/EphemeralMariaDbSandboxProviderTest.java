@@ -75,6 +75,27 @@ class EphemeralMariaDbSandboxProviderTest extends EphemeralSandboxContract {
         }
     }
 
+    /**
+     * A SQL dump cut just after a whole statement is a valid, shorter script: the client restores
+     * it without a word. The missing completion line is what gives it away.
+     */
+    @Test
+    void aDumpCutAfterAWholeStatementFailsTheRestore() throws Exception {
+        byte[] good = Files.readAllBytes(MariaDbFixtures.good().file());
+        String text = new String(good, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int cut = text.indexOf("UNLOCK TABLES;\n", text.length() / 3) + "UNLOCK TABLES;\n".length();
+        assertTrue(cut > text.length() / 3 && cut < text.length() - 1000, "a cut well inside the dump: " + cut);
+        try (Sandbox sandbox = provider().create(request())) {
+            io.lifeboat.drills.sandbox.RestoreFailedException e = assertThrows(io.lifeboat.drills.sandbox.RestoreFailedException.class,
+                    () -> sandbox.restore(new java.io.ByteArrayInputStream(good, 0, cut), fixtures().dumpFormat()));
+            assertTrue(e.getMessage().contains("cut short") && e.getMessage().contains("-- Dump completed"), e.getMessage());
+        }
+        try (Sandbox sandbox = provider().create(request())) {
+            // the same dump whole restores, with or without the dump date on its last line
+            sandbox.restore(new java.io.ByteArrayInputStream(good), fixtures().dumpFormat());
+        }
+    }
+
     @Test
     void aBackupOfAnotherEngineIsRefused() {
         SandboxUnavailableException e = assertThrows(SandboxUnavailableException.class,
