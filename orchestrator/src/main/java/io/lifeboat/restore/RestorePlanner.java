@@ -1,6 +1,5 @@
 package io.lifeboat.restore;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.lifeboat.Application;
 import io.lifeboat.ExitCode;
 import io.lifeboat.LifeboatException;
@@ -12,7 +11,8 @@ import io.lifeboat.config.CheckConfig;
 import io.lifeboat.config.DrillConfig;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.config.SourceConfig;
-import io.lifeboat.drill.DrillResultStore;
+import io.lifeboat.catalog.CatalogException;
+import io.lifeboat.catalog.DrillRecord;
 import io.lifeboat.drill.DrillService;
 import io.lifeboat.drills.Durations;
 import io.lifeboat.drills.Sizes;
@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -96,18 +97,18 @@ public final class RestorePlanner {
                     + " (the existing one is kept as " + database + "_replaced_" + stamp + "), or choose another --into");
         }
 
-        Optional<JsonNode> lastDrill = latestDrillOf(config, source);
-        Optional<Duration> expected = lastDrill.map(j -> j.get("restore_seconds"))
-                .filter(n -> n != null && n.isNumber()).map(n -> Duration.ofMillis(Math.round(n.asDouble() * 1000)));
-        String expectedBasis = lastDrill.isEmpty() ? "unknown: no drill has run"
-                : expected.map(d -> "the restore time of drill " + lastDrill.get().get("drill").asText() + " on "
-                        + lastDrill.get().get("finished_at").asText())
-                .orElse("unknown: the last drill (" + lastDrill.get().get("drill").asText() + ", "
-                        + lastDrill.get().get("outcome").asText() + ") restored nothing");
+        DrillHistory history = drillHistory(config, source);
+        Optional<DrillRecord> lastDrill = history.runs().stream().findFirst();
+        Optional<Duration> expected = lastDrill.flatMap(DrillRecord::restoreDuration);
+        String expectedBasis = history.unreadable().map(why -> "unknown: " + why).orElseGet(() -> lastDrill.isEmpty()
+                ? "unknown: no drill has run"
+                : expected.map(d -> "the restore time of drill " + lastDrill.get().drill() + " on " + lastDrill.get().finishedAt())
+                .orElse("unknown: the last drill (" + lastDrill.get().drill() + ", " + lastDrill.get().outcome()
+                        + ") restored nothing"));
 
         RestorePlan.BackupFacts facts = new RestorePlan.BackupFacts(manifest.backupId(), manifest.startedAt(),
                 Duration.between(manifest.startedAt(), plannedAt), manifest.storedBytes(), manifest.sha256(),
-                drillOutcomeOf(config, source, manifest.backupId()));
+                drillOutcomeOf(config, source, history, manifest.backupId()));
         return new RestorePlan(source.name(), server.describe(), source.host(), source.port(), facts, database, restoreInto,
                 existing, keepOldAs, expected, expectedBasis, checks(config, source, manifest), source.restore().gate(),
                 plannedAt, warnings, manifest);
@@ -168,23 +169,56 @@ public final class RestorePlanner {
         return config.drills().values().stream().filter(d -> d.source().equals(source.name())).toList();
     }
 
-    /** The newest recorded result of any drill of the source. */
-    private static Optional<JsonNode> latestDrillOf(LifeboatConfig config, SourceConfig source) {
-        DrillResultStore store = new DrillResultStore(config.stateDir());
-        return drillsOf(config, source).stream().flatMap(d -> store.latest(d.name()).stream())
-                .max((a, b) -> a.get("finished_at").asText().compareTo(b.get("finished_at").asText()));
+    /** How many recent runs per drill are searched for one of the chosen backup. */
+    private static final int DRILL_RUNS_SEARCHED = 50;
+
+    /**
+     * The recent runs of the source's drills, newest first, from the catalog (every node's runs).
+     * Never a reason to refuse: a restore during an incident must not depend on the catalog being
+     * up, so an unreadable catalog is said in the plan instead.
+     */
+    private record DrillHistory(List<DrillRecord> runs, Optional<String> unreadable) {
     }
 
-    private static String drillOutcomeOf(LifeboatConfig config, SourceConfig source, String backupId) {
-        Optional<JsonNode> last = latestDrillOf(config, source);
-        if (last.isEmpty()) {
-            return drillsOf(config, source).isEmpty() ? "never drilled: no drill is configured for " + source.name()
-                    : "never drilled: no drill of " + source.name() + " has run";
+    private DrillHistory drillHistory(LifeboatConfig config, SourceConfig source) {
+        List<String> drills = drillsOf(config, source).stream().map(DrillConfig::name).toList();
+        if (drills.isEmpty()) {
+            return new DrillHistory(List.of(), Optional.empty());
         }
-        JsonNode j = last.get();
-        String outcome = j.get("outcome").asText() + " (drill " + j.get("drill").asText() + ", " + j.get("finished_at").asText() + ")";
-        return backupId.equals(j.path("backup_id").asText()) ? outcome
-                : "not drilled; the last drill was " + outcome + " on backup " + j.path("backup_id").asText("(none)");
+        try {
+            return new DrillHistory(app.catalog(config).recentDrillRuns(drills, DRILL_RUNS_SEARCHED).values().stream()
+                    .flatMap(List::stream).sorted(Comparator.comparing(DrillRecord::finishedAt).reversed()).toList(),
+                    Optional.empty());
+        } catch (CatalogException e) {
+            return new DrillHistory(List.of(), Optional.of("the catalog could not be read (" + e.getMessage() + ")"));
+        }
+    }
+
+    /**
+     * What the catalog says about drills of the chosen backup: the newest run of any drill of the
+     * source on exactly this backup, else the newest run of any of them.
+     */
+    private static String drillOutcomeOf(LifeboatConfig config, SourceConfig source, DrillHistory history, String backupId) {
+        if (drillsOf(config, source).isEmpty()) {
+            return "never drilled: no drill is configured for " + source.name();
+        }
+        if (history.unreadable().isPresent()) {
+            return "unknown: " + history.unreadable().get();
+        }
+        if (history.runs().isEmpty()) {
+            return "never drilled: no drill of " + source.name() + " has run";
+        }
+        Optional<DrillRecord> ofThisBackup = history.runs().stream()
+                .filter(r -> r.backupId().equals(Optional.of(backupId))).findFirst();
+        if (ofThisBackup.isPresent()) {
+            return describe(ofThisBackup.get());
+        }
+        DrillRecord newest = history.runs().get(0);
+        return "not drilled; the last drill was " + describe(newest) + " on backup " + newest.backupId().orElse("(none)");
+    }
+
+    private static String describe(DrillRecord r) {
+        return r.outcome() + " (drill " + r.drill() + ", " + r.finishedAt() + ")";
     }
 
     /**
