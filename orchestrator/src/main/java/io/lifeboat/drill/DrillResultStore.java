@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * Drill results on local disk: one JSON file per run under {@code <state_dir>/drills/<drill>/},
  * named so that names sort by time. Written to a temporary file and renamed, so a reader never
- * sees half a result. (The scheduler issue moves results into the catalog.)
+ * sees half a result: the full story of each run (steps, every check's detail). The catalog holds
+ * every node's runs and is what lists and reports read.
  */
 public final class DrillResultStore {
     private final Path root;
@@ -44,29 +45,6 @@ public final class DrillResultStore {
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record the drill result under " + root + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** The newest persisted result of a drill, as JSON, if any. */
-    public Optional<JsonNode> latest(String drill) {
-        Path dir = root.resolve(drill);
-        if (!Files.isDirectory(dir)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            List<Path> sorted = files.filter(f -> f.getFileName().toString().endsWith(".json")
-                            && !f.getFileName().toString().startsWith("."))
-                    .sorted(Comparator.comparing(Path::getFileName).reversed()).toList();
-            for (Path f : sorted) {
-                try {
-                    return Optional.of(DrillResultJson.mapper().readTree(f.toFile()));
-                } catch (IOException unreadable) {
-                    // skip a damaged file; the next older one still tells the story
-                }
-            }
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read drill results under " + dir + ": " + e.getMessage(), e);
         }
     }
 }
