@@ -1,6 +1,5 @@
 package io.lifeboat.drill;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.lifeboat.drills.DrillResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,10 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Drill results on local disk: one JSON file per run under {@code <state_dir>/drills/<drill>/},
