@@ -144,18 +144,24 @@ fi
 if [[ $ONLY != report ]]; then
   clk=$(getconf CLK_TCK)
   cpu_of() { awk -v t="$clk" '{printf "%.1f", ($14 + $15) / t}' "/proc/$1/stat"; }
+  # Starts serve, its stderr to $1, and waits for its "running" line; sets SERVE_PID (the launcher
+  # execs java, so it is the JVM), STARTUP_MS and STARTUP_CPU.
+  start_serve() {
+    local log=$1 start
+    : >"$log"
+    start=$(date +%s%N)
+    "$root/lifeboat" serve 2>>"$log" &
+    SERVE_PID=$!
+    until grep -q ' running$' "$log"; do
+      kill -0 "$SERVE_PID" 2>/dev/null || { cat "$log" >&2; exit 3; }
+      sleep 0.05
+    done
+    STARTUP_MS=$(( ($(date +%s%N) - start) / 1000000 ))
+    STARTUP_CPU=$(cpu_of "$SERVE_PID")
+  }
   log "serve start-up with $((2 * JOBS)) jobs"
-  : >"$WORK/serve.log"
-  start=$(date +%s%N)
-  "$root/lifeboat" serve 2>>"$WORK/serve.log" &
-  SERVE_PID=$!
-  until grep -q ' running$' "$WORK/serve.log"; do
-    kill -0 "$SERVE_PID" 2>/dev/null || { cat "$WORK/serve.log" >&2; exit 3; }
-    sleep 0.05
-  done
-  startup_ms=$(( ($(date +%s%N) - start) / 1000000 ))
-  # The launcher execs java, so $SERVE_PID is the JVM.
-  startup_cpu=$(cpu_of "$SERVE_PID")
+  start_serve "$WORK/serve.log"
+  startup_ms=$STARTUP_MS startup_cpu=$STARTUP_CPU
   sleep 5
   rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$SERVE_PID/status")
   read -r heap_used heap_committed < <(heap_of "$SERVE_PID")
@@ -163,16 +169,8 @@ if [[ $ONLY != report ]]; then
   "$(dirname "$(readlink -f "/proc/$SERVE_PID/exe")")/jcmd" "$SERVE_PID" GC.run >/dev/null || die 1 "jcmd GC.run failed"
   read -r heap_live _ < <(heap_of "$SERVE_PID")
   kill -TERM "$SERVE_PID"; wait "$SERVE_PID" || true; SERVE_PID=
-  : >"$WORK/serve2.log"
-  start=$(date +%s%N)
-  "$root/lifeboat" serve 2>>"$WORK/serve2.log" &
-  SERVE_PID=$!
-  until grep -q ' running$' "$WORK/serve2.log"; do
-    kill -0 "$SERVE_PID" 2>/dev/null || { cat "$WORK/serve2.log" >&2; exit 3; }
-    sleep 0.05
-  done
-  second_ms=$(( ($(date +%s%N) - start) / 1000000 ))
-  second_cpu=$(cpu_of "$SERVE_PID")
+  start_serve "$WORK/serve2.log"
+  second_ms=$STARTUP_MS second_cpu=$STARTUP_CPU
   kill -TERM "$SERVE_PID"; wait "$SERVE_PID" || true; SERVE_PID=
   results+=("| serve start-up, $((2 * JOBS)) jobs, empty job store (JVM start included) | ${startup_ms} ms | ${startup_cpu} | < 5 s |")
   results+=("| serve start-up, $((2 * JOBS)) jobs, reconcile of an existing job store | ${second_ms} ms | ${second_cpu} | < 5 s |")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.lifeboat.catalog.BackupRecord;
 import io.lifeboat.catalog.DrillRecord;
+import io.lifeboat.catalog.RunOrigin;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -66,15 +67,11 @@ final class JsonReport {
             for (DrillRecord run : d.history()) {
                 g.writeStartObject();
                 g.writeStringField("run_id", run.runId());
-                g.writeStringField("outcome", run.outcome().name());
-                g.writeStringField("started_at", run.startedAt().toString());
-                g.writeStringField("finished_at", run.finishedAt().toString());
+                span(g, run.outcome().name(), run.startedAt(), run.finishedAt());
                 text(g, "backup_id", run.backupId());
                 seconds(g, "backup_age_seconds", run.backupAge());
                 seconds(g, "restore_seconds", run.restoreDuration());
-                g.writeStringField("reason", run.reason());
-                g.writeStringField("origin", run.origin().name());
-                g.writeEndObject();
+                endRun(g, run.reason(), run.origin());
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -105,13 +102,9 @@ final class JsonReport {
             for (BackupRecord run : s.history()) {
                 g.writeStartObject();
                 text(g, "backup_id", run.backupId());
-                g.writeStringField("outcome", run.outcome().name());
-                g.writeStringField("started_at", run.startedAt().toString());
-                g.writeStringField("finished_at", run.finishedAt().toString());
+                span(g, run.outcome().name(), run.startedAt(), run.finishedAt());
                 g.writeNumberField("stored_bytes", run.storedBytes());
-                g.writeStringField("reason", run.reason());
-                g.writeStringField("origin", run.origin().name());
-                g.writeEndObject();
+                endRun(g, run.reason(), run.origin());
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -132,6 +125,20 @@ final class JsonReport {
             g.writeEndObject();
         }
         g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /** A timeline entry's outcome and times. */
+    private static void span(JsonGenerator g, String outcome, Instant started, Instant finished) throws IOException {
+        g.writeStringField("outcome", outcome);
+        g.writeStringField("started_at", started.toString());
+        g.writeStringField("finished_at", finished.toString());
+    }
+
+    /** A timeline entry's last fields, and its end. */
+    private static void endRun(JsonGenerator g, String reason, RunOrigin origin) throws IOException {
+        g.writeStringField("reason", reason);
+        g.writeStringField("origin", origin.name());
         g.writeEndObject();
     }
 
