@@ -7,6 +7,12 @@
 #   shell     pg_dump -Fc -Z0 DB | zstd -3 -q | age -r KEY > out (the same pipeline lifeboat runs)
 #   lifeboat  ./lifeboat --config CONF backup run bench          (into a loopback S3 server)
 #
+# With --engine mariadb the source is a MariaDB database (lib/generate-mariadb.sql) and:
+#   plain     mariadb-dump OPTS DB > out                           (uncompressed SQL)
+#   shell     mariadb-dump OPTS DB | zstd -3 -q | age -r KEY > out
+# where OPTS are lifeboat's own (MariaDbEngine.DUMP_OPTIONS): --single-transaction --routines
+# --triggers --events --hex-blob --default-character-set=utf8mb4, over TCP as root.
+#
 # Each contender runs --runs times (default 3). The order rotates every round, so drift
 # (page cache, disk write-back, thermal) hits every contender alike; the median is reported.
 # One untimed warm-up dump first puts the whole database in the page cache, so no contender
@@ -49,23 +55,23 @@ readonly TARGET_RSS_MIB=256
 # fastest contender runs, so the line is drawn at one core.
 readonly OTHER_CPU_WARN="1.0"
 
-SCALE=1
-RUNS=3
-FORMAT=text
-JSON_OUT=""
-REGENERATE=0
+# The shared options (ENGINE, SCALE, RUNS, ...) are parse_args's in lib/common.sh; these are
+# this script's own.
 BUILD=1
 VERIFY=1
-STRICT=0
-WAIT_IDLE=0
-DROP_DB=0
-CONTENDERS="plain,shell,lifeboat"
-JAVA_OPTS_FOR_LIFEBOAT=""
-WORK="${BENCH_DIR:-$SCRIPT_DIR/work}"
+RESULTS_NAME=results
+contenders_for() { echo "plain,shell,lifeboat"; }
+extra_option() {
+    case "$1" in
+        --no-build) BUILD=0 ;;
+        --no-verify) VERIFY=0 ;;
+        *) return 1 ;;
+    esac
+}
 
 # Set during the run.
-DB=""
 PG_BIN=""
+SOURCE_DUMP=()
 AGE_KEY=""
 AGE_RECIPIENT=""
 S3_PID=""
@@ -82,18 +88,23 @@ usage() {
     cat <<EOF
 Usage: bench/backup.sh [options]
 
-Generates (or reuses) a realistic PostgreSQL database and measures wall time and peak RSS of
-'lifeboat backup run' (into a loopback S3 server), of 'pg_dump -Fc -Z0 | zstd -3 | age', and
-of plain 'pg_dump -Fc', then prints medians, ratios and PASS/FAIL against the targets
-(lifeboat <= ${TARGET_WALL_RATIO}x the shell pipeline, peak RSS <= ${TARGET_RSS_MIB} MiB).
+Generates (or reuses) a realistic PostgreSQL or MariaDB database and measures wall time and
+peak RSS of 'lifeboat backup run' (into a loopback S3 server), of the same pipeline by hand
+('pg_dump -Fc -Z0 | zstd -3 | age', or 'mariadb-dump --single-transaction ... | zstd -3 | age'),
+and of the plain dump ('pg_dump -Fc', or 'mariadb-dump' to an uncompressed file), then prints
+medians, ratios and PASS/FAIL against the targets (lifeboat <= ${TARGET_WALL_RATIO}x the shell
+pipeline, peak RSS <= ${TARGET_RSS_MIB} MiB).
 
 Options:
-  --scale N            database size multiplier: 1 (~1.4 GB, database lifeboat_bench) or 4
-                       (~5.6 GB, lifeboat_bench_x4); any positive integer works
+  --engine E           postgres (default) or mariadb: the source database and its dump tools
+  --scale N            database size multiplier: 1 (PostgreSQL ~1.4 GB, database lifeboat_bench)
+                       or 4 (~5.6 GB, lifeboat_bench_x4); any positive number works (a
+                       fractional one such as 0.05 for a quick end-to-end check)
   --runs N             timed runs per contender, median reported (default 3)
   --contenders LIST    comma-separated subset of plain,shell,lifeboat (default: all)
   --format text|json   json also writes the results to a file (see --json-out)
-  --json-out FILE      where --format json writes (default WORK/results-scaleN.json)
+  --json-out FILE      where --format json writes (default WORK/results-scaleN.json;
+                       WORK/mariadb/results-mariadb-scaleN.json for MariaDB)
   --regenerate         drop and regenerate the database even if it looks current
   --drop-db            drop the benchmark database at the end (it is kept for reuse otherwise)
   --no-build           do not run Maven before the lifeboat contender (use what is built)
@@ -105,59 +116,25 @@ Options:
                        than $IDLE_CORES cores busy), for shared machines; default 0: do not wait
   -h, --help           this text
 
-Environment: BENCH_DIR (work dir, default bench/work), PGHOST/PGPORT/PGUSER (default
-127.0.0.1/5432/postgres, trust auth), S3_PORT (loopback S3 port, default: a free one).
+Environment: BENCH_DIR (work dir, default bench/work; MariaDB's in its mariadb/), PGHOST/PGPORT/
+PGUSER (default 127.0.0.1/5432/postgres, trust auth), MYHOST/MYPORT/MYUSER (default
+127.0.0.1/3306/root, empty password), S3_PORT (loopback S3 port, default: a free one).
 
 Exit codes: 0 measured; 1 a contender failed (or --strict and a target missed); 2 bad usage;
-3 set-up failed (PostgreSQL, tools, build, S3 server, disk space).
+3 set-up failed (database server, tools, build, S3 server, disk space).
 EOF
 }
 
-parse_args() {
-    while (($#)); do
-        case "$1" in
-            --scale|--runs|--contenders|--format|--json-out|--java-opts|--wait-idle)
-                (($# >= 2)) || die 2 "$1 needs a value" ;;
-        esac
-        case "$1" in
-            --scale) SCALE="${2:-}"; shift 2 ;;
-            --runs) RUNS="${2:-}"; shift 2 ;;
-            --contenders) CONTENDERS="${2:-}"; shift 2 ;;
-            --format) FORMAT="${2:-}"; shift 2 ;;
-            --json-out) JSON_OUT="${2:-}"; shift 2 ;;
-            --regenerate) REGENERATE=1; shift ;;
-            --drop-db) DROP_DB=1; shift ;;
-            --no-build) BUILD=0; shift ;;
-            --no-verify) VERIFY=0; shift ;;
-            --java-opts) JAVA_OPTS_FOR_LIFEBOAT="${2:-}"; shift 2 ;;
-            --strict) STRICT=1; shift ;;
-            --wait-idle) WAIT_IDLE="${2:-}"; shift 2 ;;
-            -h|--help) usage; exit 0 ;;
-            *) usage >&2; die 2 "unknown option: $1" ;;
-        esac
-    done
-    [[ "$SCALE" =~ ^[1-9][0-9]*$ ]] || die 2 "--scale must be a positive integer, got '$SCALE'"
-    [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die 2 "--runs must be a positive integer, got '$RUNS'"
-    [[ "$WAIT_IDLE" =~ ^[0-9]+$ ]] || die 2 "--wait-idle takes seconds, got '$WAIT_IDLE'"
-    [[ "$FORMAT" == text || "$FORMAT" == json ]] || die 2 "--format must be text or json"
-    local c
-    for c in ${CONTENDERS//,/ }; do
-        [[ "$c" == plain || "$c" == shell || "$c" == lifeboat ]] || die 2 "unknown contender '$c'"
-    done
-    if ((SCALE == 1)); then DB=lifeboat_bench; else DB="lifeboat_bench_x$SCALE"; fi
-    [[ -n "$JSON_OUT" ]] || JSON_OUT="$WORK/results-scale$SCALE.json"
-}
-
-wants() { [[ ",$CONTENDERS," == *",$1,"* ]]; }
-
-# A database of roughly 1.4 GB per scale unit, plus outputs of ~0.4 GB per scale unit in WORK.
+# A database of roughly 1.4 GB per scale unit (MariaDB: ~1.6 GB of InnoDB), plus outputs in WORK
+# of ~0.4 GB per scale unit (MariaDB: ~1 GB, the plain contender's SQL is uncompressed).
 check_disk() {
-    local need_db=$((1600 * SCALE)) need_work=$((900 * SCALE)) datadir
-    datadir=$(psql_q -d postgres -c 'SHOW data_directory')
-    if [[ "$(db_state)" != current ]] && (($(free_mib "$datadir") < need_db)); then
-        die 3 "need ~${need_db} MiB free for the database under $datadir, have $(free_mib "$datadir") MiB"
+    if [[ "$ENGINE" == mariadb ]]; then
+        require_free_for_database 2500
+        require_free "$WORK" "$(scaled 1400)"
+    else
+        require_free_for_database 1600
+        require_free "$WORK" "$(scaled 900)"
     fi
-    (($(free_mib "$WORK") >= need_work)) || die 3 "need ~${need_work} MiB free in $WORK, have $(free_mib "$WORK") MiB"
 }
 
 # --- lifeboat contender: build, loopback S3 server, configuration ------------------------------
@@ -235,7 +212,7 @@ write_lifeboat_config() {
 # Written by bench/backup.sh; rewritten on every run.
 state_dir: $WORK/state
 sources:
-  bench: { engine: postgres, host: $PGHOST, port: $PGPORT, database: $DB, user: $PGUSER, target: loop }
+$(source_yaml bench loop)
 targets:
   loop:
     url: s3://bench/run
@@ -273,13 +250,19 @@ setup_lifeboat() {
 # database's own dump speed and the uncompressed dump size for context.
 warm_up() {
     wait_idle
-    log "warm-up: pg_dump -Fc -Z0 | wc -c"
+    log "warm-up: $(raw_dump_label)"
     local t0 t1
     t0=$(date +%s.%N)
-    RAW_DUMP_BYTES=$("$PG_BIN/pg_dump" -Fc -Z0 "$DB" | wc -c) || die 3 "warm-up pg_dump of $DB failed"
+    RAW_DUMP_BYTES=$("${SOURCE_DUMP[@]}" | wc -c) || die 3 "warm-up dump of $DB failed"
     t1=$(date +%s.%N)
     RAW_DUMP_WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
     log "warm-up: raw dump $(mib "$RAW_DUMP_BYTES") MiB in ${RAW_DUMP_WALL} s"
+}
+
+# What the warm-up runs, for the log and the report.
+raw_dump_label() {
+    if [[ "$ENGINE" == mariadb ]]; then echo "mariadb-dump --single-transaction ... | wc -c"
+    else echo "pg_dump -Fc -Z0 | wc -c"; fi
 }
 
 # Output location per contender; lifeboat's output is the object inside the S3 data dir.
@@ -297,13 +280,18 @@ run_contender() {
     local -a cmd
     # The single quotes are meant: the inner bash expands its own positional parameters.
     # shellcheck disable=SC2016
-    case "$name" in
-        plain)
+    # plain: PostgreSQL's pg_dump -Fc (zlib inside); mariadb-dump has no compression of its own,
+    # so its plain dump is the uncompressed SQL file. shell: the dump lifeboat runs (SOURCE_DUMP)
+    # through zstd and age.
+    case "$name:$ENGINE" in
+        plain:postgres)
             cmd=(bash -c 'set -o pipefail; "$1" -Fc "$2" > "$3"' _ "$PG_BIN/pg_dump" "$DB" "$out") ;;
-        shell)
-            cmd=(bash -c 'set -o pipefail; "$1" -Fc -Z0 "$2" | zstd -3 -q | age -r "$3" > "$4"' \
-                _ "$PG_BIN/pg_dump" "$DB" "$AGE_RECIPIENT" "$out") ;;
-        lifeboat)
+        plain:mariadb)
+            cmd=(bash -c 'set -o pipefail; out=$1; shift; "$@" > "$out"' _ "$out" "${SOURCE_DUMP[@]}") ;;
+        shell:*)
+            cmd=(bash -c 'set -o pipefail; key=$1 out=$2; shift 2; "$@" | zstd -3 -q | age -r "$key" > "$out"' \
+                _ "$AGE_RECIPIENT" "$out" "${SOURCE_DUMP[@]}") ;;
+        lifeboat:*)
             cmd=(bash -c 'set -o pipefail; "$1" --config "$2" backup run bench --format json > "$3"' \
                 _ "$REPO_ROOT/lifeboat" "$LIFEBOAT_CONF" "$WORK/logs/lifeboat.$round.json") ;;
     esac
@@ -332,16 +320,21 @@ run_contender() {
 }
 
 # Untimed: the first output of each contender must read back completely. pg_restore -f
-# /dev/null reads the whole archive; age checks every chunk's MAC and zstd its checksum.
+# /dev/null reads the whole archive; a MariaDB dump is complete when its last line is
+# mariadb-dump's "-- Dump completed"; age checks every chunk's MAC and zstd its checksum.
 verify_output() {
-    local name=$1 file=$2
+    local name=$1 file=$2 reader
+    if [[ "$ENGINE" == mariadb ]]; then reader=complete_sql_dump; else reader=complete_pg_archive; fi
     if [[ "$name" == plain ]]; then
-        "$PG_BIN/pg_restore" -f /dev/null "$file" 2>"$WORK/logs/verify.$name.err"
+        "$reader" <"$file" 2>"$WORK/logs/verify.$name.err"
     else
-        age -d -i "$AGE_KEY" "$file" | zstd -d -q | "$PG_BIN/pg_restore" -f /dev/null 2>"$WORK/logs/verify.$name.err"
-    fi || { log "$name output does not restore (log: $WORK/logs/verify.$name.err)"; return 1; }
-    log "$name output verified (reads back completely with pg_restore$([[ "$name" == plain ]] || echo ' after age -d | zstd -d'))"
+        age -d -i "$AGE_KEY" "$file" | zstd -d -q | "$reader" 2>"$WORK/logs/verify.$name.err"
+    fi || { log "$name output does not read back (log: $WORK/logs/verify.$name.err)"; return 1; }
+    log "$name output verified (reads back completely$([[ "$name" == plain ]] || echo ' after age -d | zstd -d'))"
 }
+
+complete_pg_archive() { "$PG_BIN/pg_restore" -f /dev/null; }
+complete_sql_dump() { tail -n 1 | grep -q '^-- Dump completed' || { echo "no '-- Dump completed' at the end" >&2; return 1; }; }
 
 # Outputs are hundreds of MB each: never keep them past the measurement of their size.
 clean_outputs() {
@@ -375,7 +368,7 @@ report() {
     max_other=$(awk '$2 > 0 && $6 / $2 > m { m = $6 / $2 } END { printf "%.2f", m }' "$WORK/results.txt")
 
     echo
-    echo "lifeboat backup benchmark: scale $SCALE, database $DB, $(mib "$DB_BYTES") MiB on disk," \
+    echo "lifeboat backup benchmark ($ENGINE): scale $SCALE, database $DB, $(mib "$DB_BYTES") MiB on disk," \
         "raw dump $(mib "$RAW_DUMP_BYTES") MiB; median of $RUNS runs; $(nproc) cores"
     printf '%-10s %8s %8s %10s %14s %12s   %s\n' contender "wall s" "CPU s" "other CPU" "peak RSS MiB" \
         "output MiB" "walls (s)"
@@ -384,13 +377,13 @@ report() {
             "$(awk -v k="${rss[$c]}" 'BEGIN { print k / 1024 }')" "$(mib "${bytes[$c]}")" "${walls[$c]}"
     done
     printf '%-10s %8.2f %8s %10s %14s %12s   %s\n' "(raw dump)" "$RAW_DUMP_WALL" "-" "-" "-" \
-        "$(mib "$RAW_DUMP_BYTES")" "warm-up pg_dump -Fc -Z0 | wc -c, 1 run"
+        "$(mib "$RAW_DUMP_BYTES")" "warm-up $(raw_dump_label), 1 run"
     [[ -z "$s3_mib" ]] || echo "loopback S3 server peak RSS: $s3_mib MiB (separate process; not counted as lifeboat's)"
     echo "(peak RSS of a pipeline is its largest single process: see the header of this script)"
     # Other work on the machine inflates wall times unevenly; say so instead of hiding it.
     if awk -v o="$max_other" -v t="$OTHER_CPU_WARN" 'BEGIN { exit !(o > t) }'; then
         echo "WARNING: during at least one run, processes outside the measured one used $max_other cores" \
-            "on average (the PostgreSQL backend serving the dump alone uses up to ~0.8): other work shared" \
+            "on average (the database server serving the dump alone uses up to ~0.8): other work shared" \
             "the machine, so wall times are inflated and noisy; CPU s is the steadier figure (try --wait-idle)"
     fi
     [[ -z "$JAVA_OPTS_FOR_LIFEBOAT" ]] || echo "lifeboat JVM options: $JAVA_OPTS_FOR_LIFEBOAT"
@@ -405,7 +398,11 @@ report() {
         fi
         if [[ -n "${wall[plain]:-}" ]]; then
             r_plain=$(ratio "${wall[lifeboat]}" "${wall[plain]}")
-            printf 'lifeboat / plain wall   %6s   (for context: pg_dump -Fc compresses with zlib)\n' "$r_plain"
+            if [[ "$ENGINE" == mariadb ]]; then
+                printf 'lifeboat / plain wall   %6s   (for context: mariadb-dump to an uncompressed file)\n' "$r_plain"
+            else
+                printf 'lifeboat / plain wall   %6s   (for context: pg_dump -Fc compresses with zlib)\n' "$r_plain"
+            fi
         fi
         rss_mib=$(awk -v k="${rss[lifeboat]}" 'BEGIN { printf "%.1f", k / 1024 }')
         if le "$rss_mib" "$TARGET_RSS_MIB"; then verdicts+=(PASS); else verdicts+=(FAIL); missed=1; fi
@@ -431,7 +428,8 @@ write_json() {
     local c sep="" commit
     commit=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
     {
-        printf '{\n  "scale": %s,\n  "database": "%s",\n  "database_bytes": %s,\n' "$SCALE" "$DB" "$DB_BYTES"
+        printf '{\n  "engine": "%s",\n  "scale": %s,\n  "database": "%s",\n  "database_bytes": %s,\n' \
+            "$ENGINE" "$SCALE" "$DB" "$DB_BYTES"
         printf '  "raw_dump_bytes": %s,\n  "raw_dump_wall_s": %s,\n' "$RAW_DUMP_BYTES" "$RAW_DUMP_WALL"
         printf '  "generation_s": %s,\n' "${GEN_SECONDS:-null}"
         printf '  "max_other_cpu_cores": %s,\n' "$max_other"
@@ -457,7 +455,7 @@ cleanup() {
     local rc=$?
     stop_s3
     rm -rf "$WORK/out" "$WORK/s3-data"
-    if ((DROP_DB)) && [[ -n "$DB" ]]; then dropdb --if-exists "$DB" 2>/dev/null || true; fi
+    if ((DROP_DB)) && [[ -n "$DB" ]]; then drop_database; fi
     exit "$rc"
 }
 
@@ -467,10 +465,11 @@ main() {
     trap cleanup EXIT
     trap 'exit 130' INT TERM
     ensure_tools
-    ensure_postgres
+    ensure_source_server
     check_disk
     ensure_database
     ensure_age_key
+    source_dump_cmd
 
     local active=()
     wants plain && active+=(plain)

@@ -11,6 +11,14 @@
 #   shell-j2  the same, but decrypted to a file first, then pg_restore -j 2 (for context: what
 #             lifeboat did before it streamed; see README.md for why it stopped)
 #
+# With --engine mariadb (bench/lib/drill-shell-mariadb.sh, matched with lifeboat's ephemeral
+# MariaDB sandbox, PrivateMariaDbServer.java):
+#   lifeboat  the same command, on a backup of the MariaDB database (lib/generate-mariadb.sql)
+#   shell     private server (mariadb-install-db in a temp dir, mariadbd on a Unix socket only,
+#             skip-networking); CREATE DATABASE restored; age -d | zstd -d | mariadb restored;
+#             the same checks with mariadb -e, row counts against the manifest; SIGTERM, rm -rf
+#   (no shell-j2: the mariadb client restores on one connection)
+#
 # Set-up, untimed: the database of bench/backup.sh (lib/generate.sql, reused while current), one
 # `lifeboat backup run` of it into a file:// target in the work dir, an age key pair there, and
 # a configuration with one drill and four checks on the generated shop (CHECK_* below) that
@@ -43,13 +51,13 @@ readonly TARGET_WALL_RATIO="1.0"
 # this is other people's work; without it the sandbox server is outside too, hence the second.
 readonly OTHER_CPU_WARN="0.5"
 readonly OTHER_CPU_WARN_NO_CGROUP="2.5"
-readonly ALL_CONTENDERS="lifeboat,shell,shell-j2"
 # Where the sandboxes go: lifeboat's ephemeral clusters go under java.io.tmpdir, which is /tmp
 # on Linux whatever TMPDIR says; the shell's go there too, so both write to the same disk.
 readonly SANDBOX_PARENT=/tmp
 
 # The drill's checks, run by both sides: name, SQL, expectation (lifeboat's syntax; the shell
 # understands >=, <=, = and true). Row counts against the manifest come on top, built in.
+# MariaDB has no boolean: its comparison is 1 or 0, so the last check expects "= 1" there.
 CHECK_NAMES=(
     "orders present"
     "order totals add up"
@@ -63,22 +71,14 @@ CHECK_SQL=(
     "SELECT max(placed_at) >= timestamptz '2024-12-31' FROM orders"
 )
 CHECK_EXPECT=(">= 1" "= 0" "= 0" "true")
-readonly CHECK_NAMES CHECK_SQL CHECK_EXPECT
+CHECK_SQL_MARIADB_LAST="SELECT max(placed_at) >= '2024-12-31' FROM orders"
 
-SCALE=1
-RUNS=3
-FORMAT=text
-JSON_OUT=""
-REGENERATE=0
-STRICT=0
-WAIT_IDLE=0
-DROP_DB=0
-CONTENDERS="$ALL_CONTENDERS"
-JAVA_OPTS_FOR_LIFEBOAT=""
-WORK="${BENCH_DIR:-$SCRIPT_DIR/work}"
+# The shared options (ENGINE, SCALE, RUNS, ...) are parse_args's in lib/common.sh.
+RESULTS_NAME=drill-results
+# shell-j2 is PostgreSQL's pg_restore -j 2; the mariadb client restores on one connection only.
+contenders_for() { if [[ "$1" == mariadb ]]; then echo "lifeboat,shell"; else echo "lifeboat,shell,shell-j2"; fi; }
 
 # Set during the run.
-DB=""
 PG_BIN=""
 AGE_KEY=""
 AGE_RECIPIENT=""
@@ -96,6 +96,9 @@ STORED_BYTES=0
 RAW_BYTES=0
 SETTINGS_NOTE=""
 CGROUP=0
+ALL_CONTENDERS=""
+SHELL_DRILL=""    # lib/drill-shell.sh or lib/drill-shell-mariadb.sh
+SERVER_NAME=""    # the sandbox's server, for the report
 
 usage() {
     cat <<EOF
@@ -103,17 +106,22 @@ Usage: bench/drill.sh [options]
 
 Backs up the benchmark database of bench/backup.sh once with lifeboat (untimed), then measures
 wall time, CPU and peak RSS of 'lifeboat drill run' (ephemeral sandbox) against the same drill
-done by hand: initdb, 'age -d | zstd -d | pg_restore', the checks through psql, teardown.
-Prints medians, lifeboat's per-step times, the ratio and PASS/FAIL against the target
-(lifeboat <= ${TARGET_WALL_RATIO}x the streamed shell pipeline).
+done by hand: initdb, 'age -d | zstd -d | pg_restore', the checks through psql, teardown (for
+MariaDB: mariadb-install-db and a socket-only mariadbd, 'age -d | zstd -d | mariadb', the checks
+through 'mariadb -e', teardown). Prints medians, lifeboat's per-step times, the ratio and
+PASS/FAIL against the target (lifeboat <= ${TARGET_WALL_RATIO}x the streamed shell pipeline).
 
 Options:
+  --engine E           postgres (default) or mariadb: the source database and the sandbox
   --scale N            database size multiplier, as for bench/backup.sh: 1 (~1.4 GB,
-                       database lifeboat_bench) or more (lifeboat_bench_xN)
+                       database lifeboat_bench) or more (lifeboat_bench_xN); fractional
+                       scales (0.05) for a quick end-to-end check
   --runs N             timed runs per contender, median reported (default 3)
-  --contenders LIST    comma-separated subset of $ALL_CONTENDERS (default: all)
+  --contenders LIST    comma-separated subset of $(contenders_for postgres)
+                       (MariaDB: $(contenders_for mariadb)); default: all
   --format text|json   json also writes the results to a file (see --json-out)
-  --json-out FILE      where --format json writes (default WORK/drill-results-scaleN.json)
+  --json-out FILE      where --format json writes (default WORK/drill-results-scaleN.json;
+                       WORK/mariadb/drill-results-mariadb-scaleN.json for MariaDB)
   --regenerate         drop and regenerate the database even if it looks current
   --drop-db            drop the benchmark database at the end (it is kept for reuse otherwise)
   --java-opts OPTS     JVM options for lifeboat (exported as LIFEBOAT_JAVA_OPTS; default: the
@@ -123,90 +131,83 @@ Options:
                        than $IDLE_CORES cores busy), for shared machines; default 0: do not wait
   -h, --help           this text
 
-Runs as root (the shell contenders start PostgreSQL as the postgres user with runuser).
+Runs as root (the shell contenders start PostgreSQL as the postgres user with runuser, MariaDB
+as the mysql user with setpriv, as lifeboat does).
 Disk: the restored cluster (~2.5 GB per scale unit at its peak, in $SANDBOX_PARENT for lifeboat and
 the shell alike) and, for shell-j2 only, the plaintext dump (~0.9 GB per scale unit, in WORK).
 
-Environment: BENCH_DIR (work dir, default bench/work), PGHOST/PGPORT/PGUSER (default
-127.0.0.1/5432/postgres, trust auth).
+Environment: BENCH_DIR (work dir, default bench/work; MariaDB's in its mariadb/), PGHOST/PGPORT/
+PGUSER (default 127.0.0.1/5432/postgres, trust auth), MYHOST/MYPORT/MYUSER (default
+127.0.0.1/3306/root, empty password).
 
 Exit codes: 0 measured; 1 a contender failed (or --strict and the target missed); 2 bad usage;
-3 set-up failed (PostgreSQL, tools, build, backup, disk space).
+3 set-up failed (database server, tools, build, backup, disk space).
 EOF
 }
 
-parse_args() {
-    while (($#)); do
-        case "$1" in
-            --scale|--runs|--contenders|--format|--json-out|--java-opts|--wait-idle)
-                (($# >= 2)) || die 2 "$1 needs a value" ;;
-        esac
-        case "$1" in
-            --scale) SCALE="${2:-}"; shift 2 ;;
-            --runs) RUNS="${2:-}"; shift 2 ;;
-            --contenders) CONTENDERS="${2:-}"; shift 2 ;;
-            --format) FORMAT="${2:-}"; shift 2 ;;
-            --json-out) JSON_OUT="${2:-}"; shift 2 ;;
-            --regenerate) REGENERATE=1; shift ;;
-            --drop-db) DROP_DB=1; shift ;;
-            --java-opts) JAVA_OPTS_FOR_LIFEBOAT="${2:-}"; shift 2 ;;
-            --strict) STRICT=1; shift ;;
-            --wait-idle) WAIT_IDLE="${2:-}"; shift 2 ;;
-            -h|--help) usage; exit 0 ;;
-            *) usage >&2; die 2 "unknown option: $1" ;;
-        esac
-    done
-    [[ "$SCALE" =~ ^[1-9][0-9]*$ ]] || die 2 "--scale must be a positive integer, got '$SCALE'"
-    [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die 2 "--runs must be a positive integer, got '$RUNS'"
-    [[ "$WAIT_IDLE" =~ ^[0-9]+$ ]] || die 2 "--wait-idle takes seconds, got '$WAIT_IDLE'"
-    [[ "$FORMAT" == text || "$FORMAT" == json ]] || die 2 "--format must be text or json"
-    local c
-    for c in ${CONTENDERS//,/ }; do
-        [[ ",$ALL_CONTENDERS," == *",$c,"* ]] || die 2 "unknown contender '$c' (known: $ALL_CONTENDERS)"
-    done
-    if ((SCALE == 1)); then DB=lifeboat_bench; else DB="lifeboat_bench_x$SCALE"; fi
-    [[ -n "$JSON_OUT" ]] || JSON_OUT="$WORK/drill-results-scale$SCALE.json"
+# What follows from the options: the engine's checks, shell drill and file names.
+setup_engine() {
+    ALL_CONTENDERS=$(contenders_for "$ENGINE")
     D="$WORK/drill"
     CONF="$D/lifeboat.yaml"
     CHECKS_FILE="$D/checks.tsv"
     RESULTS="$D/results.txt"
     STEPS="$D/steps.txt"
+    if [[ "$ENGINE" == mariadb ]]; then
+        CHECK_SQL[3]=$CHECK_SQL_MARIADB_LAST
+        CHECK_EXPECT[3]="= 1"
+        SHELL_DRILL="$SCRIPT_DIR/lib/drill-shell-mariadb.sh"
+        SERVER_NAME=MariaDB
+    else
+        SHELL_DRILL="$SCRIPT_DIR/lib/drill-shell.sh"
+        SERVER_NAME=PostgreSQL
+    fi
+    readonly CHECK_NAMES CHECK_SQL CHECK_EXPECT
 }
-
-wants() { [[ ",$CONTENDERS," == *",$1,"* ]]; }
 
 # Server binaries for the shell contenders (lifeboat finds its own the same way: the server's major).
 ensure_server_binaries() {
     local t
+    ((EUID == 0)) || die 3 "run as root: the shell contenders start the server as its system user"
+    if [[ "$ENGINE" == mariadb ]]; then
+        for t in mariadb mariadbd mariadb-install-db; do
+            command -v "$t" >/dev/null || die 3 "no $t (apt-get install mariadb-server mariadb-client)"
+        done
+        id mysql >/dev/null 2>&1 || die 3 "no mysql system user"
+        return
+    fi
     for t in initdb pg_ctl postgres pg_restore createdb psql; do
         [[ -x "$PG_BIN/$t" ]] || die 3 "no $PG_BIN/$t (apt-get install postgresql-${PG_BIN//[^0-9]/})"
     done
-    ((EUID == 0)) || die 3 "run as root: the shell contenders start PostgreSQL as the postgres user (runuser)"
     id postgres >/dev/null 2>&1 || die 3 "no postgres system user"
 }
 
 # Peak of one drill: the restored cluster in SANDBOX_PARENT (2.4 GB measured at scale 1: data and
 # WAL, which max_wal_size = 4GB lets grow before a checkpoint) and the plaintext dump in WORK
-# (~0.9 GB per scale unit).
+# (~0.9 GB per scale unit). MariaDB: the restored InnoDB files (~1.6 GB per scale unit, plus
+# redo log and temporary files for the index builds); no plaintext dump.
 check_disk() {
-    local tmp=$SANDBOX_PARENT need_tmp=$((3000 * SCALE)) need_work=$((1400 * SCALE)) datadir
-    datadir=$(psql_q -d postgres -c 'SHOW data_directory')
-    if [[ "$(db_state)" != current ]] && (($(free_mib "$datadir") < 1600 * SCALE)); then
-        die 3 "need ~$((1600 * SCALE)) MiB free for the database under $datadir, have $(free_mib "$datadir") MiB"
+    if [[ "$ENGINE" == mariadb ]]; then
+        require_free_for_database 2500
+        require_free "$SANDBOX_PARENT" "$(scaled 3000)"
+        require_free "$WORK" "$(scaled 500)"
+    else
+        require_free_for_database 1600
+        require_free "$SANDBOX_PARENT" "$(scaled 3000)"
+        require_free "$WORK" "$(scaled 1400)"
     fi
-    (($(free_mib "$tmp") >= need_tmp)) || die 3 "need ~${need_tmp} MiB free in $tmp for a sandbox, have $(free_mib "$tmp") MiB"
-    (($(free_mib "$WORK") >= need_work)) || die 3 "need ~${need_work} MiB free in $WORK, have $(free_mib "$WORK") MiB"
 }
 
 # The shell contenders must run the server lifeboat's sandbox runs; compare the settings with
 # the Java sources and say so in the report when they drifted apart.
 check_settings_match() {
+    if [[ "$ENGINE" == mariadb ]]; then check_settings_match_mariadb; return; fi
     local java="$REPO_ROOT/drills/src/main/java/io/lifeboat/drills/postgres" ours theirs
     if [[ ! -f "$java/PrivatePostgresCluster.java" || ! -f "$java/EphemeralPostgresSandboxProvider.java" ]]; then
         SETTINGS_NOTE="could not find lifeboat's sandbox settings in $java to compare"
         return
     fi
-    ours=$(bash "$SCRIPT_DIR/lib/drill-shell.sh" --print-settings | sort)
+    ours=$(bash "$SHELL_DRILL" --print-settings | sort)
     theirs=$( {
         grep -o 'm\.put("[A-Za-z_]*", "[^"]*")' "$java/PrivatePostgresCluster.java" \
             | sed -E 's/m\.put\("([^"]*)", "([^"]*)"\)/\1=\2/'
@@ -214,8 +215,31 @@ check_settings_match() {
             "$java/EphemeralPostgresSandboxProvider.java" \
             | grep -o '"[A-Za-z_]*", *"[^"]*"' | sed -E 's/"([^"]*)", *"([^"]*)"/\1=\2/'
     } | sort)
+    settings_verdict "$ours" "$theirs"
+}
+
+# PrivateMariaDbServer.SERVER_OPTIONS (the server) and the options of its mariadb-install-db call,
+# against lib/drill-shell-mariadb.sh --print-settings ("server --x" and "install --y" lines).
+check_settings_match_mariadb() {
+    local java="$REPO_ROOT/drills/src/main/java/io/lifeboat/drills/mariadb/PrivateMariaDbServer.java" ours theirs
+    if [[ ! -f "$java" ]]; then
+        SETTINGS_NOTE="could not find lifeboat's sandbox settings in $java to compare"
+        return
+    fi
+    ours=$(bash "$SHELL_DRILL" --print-settings | sort)
+    theirs=$( {
+        awk '/SERVER_OPTIONS = List\.of\(/ { on = 1 } on { print } on && /\);/ { exit }' "$java" \
+            | grep -o '"--[^"]*"' | tr -d '"' | sed 's/^/server /'
+        awk '/installDb\(\)/ { on = 1 } on { print } on && /\), dir,/ { exit }' "$java" \
+            | grep -o '"--[^"=]*[^"]*"' | tr -d '"' | grep -v -e '^--datadir=' | sed 's/^/install /'
+    } | sort)
+    settings_verdict "$ours" "$theirs"
+}
+
+settings_verdict() {
+    local ours=$1 theirs=$2
     if [[ "$ours" != "$theirs" ]]; then
-        SETTINGS_NOTE="sandbox settings differ from lifeboat's (shell: $(echo "$ours" | tr '\n' ' ')| lifeboat: $(echo "$theirs" | tr '\n' ' ')): update bench/lib/drill-shell.sh"
+        SETTINGS_NOTE="sandbox settings differ from lifeboat's (shell: $(echo "$ours" | tr '\n' ' ')| lifeboat: $(echo "$theirs" | tr '\n' ' ')): update $SHELL_DRILL"
         log "WARNING: $SETTINGS_NOTE"
     else
         log "sandbox settings match lifeboat's: $(echo "$ours" | tr '\n' ' ')"
@@ -233,7 +257,7 @@ write_config() {
 # Written by bench/drill.sh; rewritten on every run.
 state_dir: $D/state
 sources:
-  bench: { engine: postgres, host: $PGHOST, port: $PGPORT, database: $DB, user: $PGUSER, target: local }
+$(source_yaml bench local)
 targets:
   local:
     url: file://$D/repo
@@ -275,7 +299,7 @@ setup_backup() {
     BACKUP_ID=$(json_field backup_id <"$D/backup.json")
     STORED_BYTES=$(json_field stored_bytes <"$D/backup.json")
     RAW_BYTES=$(json_field raw_bytes <"$D/backup.json")
-    log "backup $BACKUP_ID: $(mib "$STORED_BYTES") MiB stored, $(mib "$RAW_BYTES") MiB of pg_dump -Fc"
+    log "backup $BACKUP_ID: $(mib "$STORED_BYTES") MiB stored, $(mib "$RAW_BYTES") MiB of dump"
     # Both sides read the same object: from the page cache, for all alike.
     cat "$OBJECT" >/dev/null
 }
@@ -306,9 +330,10 @@ run_contender() {
             cmd=(bash -c '"$1" --config "$2" drill run bench --format json > "$3"' \
                 _ "$REPO_ROOT/lifeboat" "$CONF" "$json") ;;
         shell|shell-j2)
-            cmd=(bash "$SCRIPT_DIR/lib/drill-shell.sh" --object "$OBJECT" --identity "$AGE_KEY"
-                --manifest "$MANIFEST" --checks "$CHECKS_FILE" --pg-bin "$PG_BIN" --steps "$steps"
+            cmd=(bash "$SHELL_DRILL" --object "$OBJECT" --identity "$AGE_KEY"
+                --manifest "$MANIFEST" --checks "$CHECKS_FILE" --steps "$steps"
                 --sandbox-dir "$SANDBOX_PARENT" --record "$D/clusters.txt")
+            [[ "$ENGINE" == mariadb ]] || cmd+=(--pg-bin "$PG_BIN")
             [[ "$name" == shell ]] || cmd+=(--mode j2 --dump-dir "$D/dumps") ;;
     esac
     if ! measure "$tfile" "$errf" "${cmd[@]}"; then
@@ -368,7 +393,7 @@ report() {
     if ((CGROUP)); then warn_at=$OTHER_CPU_WARN; else warn_at=$OTHER_CPU_WARN_NO_CGROUP; fi
 
     echo
-    echo "lifeboat drill benchmark: scale $SCALE, database $DB, $(mib "$DB_BYTES") MiB on disk; backup" \
+    echo "lifeboat drill benchmark ($ENGINE): scale $SCALE, database $DB, $(mib "$DB_BYTES") MiB on disk; backup" \
         "$(mib "$STORED_BYTES") MiB stored, $(mib "$RAW_BYTES") MiB dump; median of $RUNS runs; $(nproc) cores"
     printf '%-10s %8s %8s %10s %14s   %s\n' contender "wall s" "CPU s" "other CPU" "peak RSS MiB" "walls (s)"
     for c in "${measured[@]}"; do
@@ -376,8 +401,14 @@ report() {
             "$(awk -v k="${rss[$c]}" 'BEGIN { print k / 1024 }')" "${walls[$c]}"
     done
     if ((CGROUP)); then
-        echo "(CPU s: the contender and its sandbox's PostgreSQL server, counted in a cgroup; other CPU: the rest"
-        echo " of the machine; peak RSS: the largest single process the command waited for, never the server)"
+        echo "(CPU s: the contender and its sandbox's $SERVER_NAME server, counted in a cgroup; other CPU: the rest"
+        if [[ "$ENGINE" == mariadb ]]; then
+            # mariadbd does not daemonize: both sides wait for their server, so %M is the server's
+            echo " of the machine; peak RSS: the largest single process the command waited for, the sandbox's"
+            echo " mariadbd included: it does not daemonize, so this is mostly the server's, on both sides)"
+        else
+            echo " of the machine; peak RSS: the largest single process the command waited for, never the server)"
+        fi
     else
         echo "(no cgroup: CPU s is the contender's process tree only; the sandbox server's CPU is in other CPU)"
     fi
@@ -457,8 +488,8 @@ write_json() {
     local c s v sep="" ssep commit
     commit=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
     {
-        printf '{\n  "benchmark": "drill",\n  "scale": %s,\n  "database": "%s",\n  "database_bytes": %s,\n' \
-            "$SCALE" "$DB" "$DB_BYTES"
+        printf '{\n  "benchmark": "drill",\n  "engine": "%s",\n  "scale": %s,\n  "database": "%s",\n  "database_bytes": %s,\n' \
+            "$ENGINE" "$SCALE" "$DB" "$DB_BYTES"
         printf '  "backup_id": "%s",\n  "stored_bytes": %s,\n  "raw_bytes": %s,\n' "$BACKUP_ID" "$STORED_BYTES" "$RAW_BYTES"
         printf '  "generation_s": %s,\n' "${GEN_SECONDS:-null}"
         printf '  "cgroup_cpu_accounting": %s,\n' "$( ((CGROUP)) && echo true || echo false)"
@@ -496,7 +527,9 @@ reap_shell_clusters() {
     local dir
     while read -r dir; do
         [[ -n "$dir" && -d "$dir" && "$(basename "$dir")" == lifeboat-bench-drill.* ]] || continue
-        if [[ -f "$dir/data/postmaster.pid" ]]; then
+        if [[ -s "$dir/mariadbd.pid" ]]; then
+            kill -KILL "$(cat "$dir/mariadbd.pid")" 2>/dev/null || true
+        elif [[ -f "$dir/data/postmaster.pid" ]]; then
             runuser -u postgres -- "$PG_BIN/pg_ctl" stop -D "$dir/data" -m immediate -w >/dev/null 2>&1 || true
         fi
         rm -rf "$dir"
@@ -515,17 +548,18 @@ cleanup() {
         rm -f "$D"/steps.*.*
     fi
     cgroup_teardown
-    if ((DROP_DB)) && [[ -n "$DB" ]]; then dropdb --if-exists "$DB" 2>/dev/null || true; fi
+    if ((DROP_DB)) && [[ -n "$DB" ]]; then drop_database; fi
     exit "$rc"
 }
 
 main() {
     parse_args "$@"
+    setup_engine
     mkdir -p "$WORK/logs" "$D"
     trap cleanup EXIT
     trap 'exit 130' INT TERM
     ensure_tools
-    ensure_postgres
+    ensure_source_server
     ensure_server_binaries
     [[ -x "$REPO_ROOT/lifeboat" ]] || die 3 "lifeboat: $REPO_ROOT/lifeboat is missing"
     check_disk

@@ -71,23 +71,21 @@ running_pid() {
 }
 
 # dockerd starts its containerd only when $EXEC_ROOT/containerd/containerd.pid names no live
-# process. The exec root is on disk here, so after a reboot (or a killed machine) that file
-# survives, and once the PID is reused by any other process dockerd waits for a containerd that
-# is not there and gives up ("timeout waiting for containerd to start"). With no dockerd of ours
-# running: stop an orphaned containerd of this exec root, and drop the PID file either way.
+# process; otherwise it adopts that process. The exec root is on disk here, so after a reboot
+# (or a killed machine) the file survives, and once its PID is reused by any other process
+# dockerd waits for a containerd that is not there and gives up ("timeout waiting for
+# containerd to start"). Keep the file only when it names a containerd of this exec root (one
+# left by a killed dockerd, which dockerd adopts); drop it otherwise.
 clear_stale_containerd() {
   local pid_file=$EXEC_ROOT/containerd/containerd.pid pid
   [ -f "$pid_file" ] || return 0
   pid=$(cat "$pid_file" 2>/dev/null || true)
   if [[ "$pid" =~ ^[0-9]+$ ]] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = containerd ] \
      && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$EXEC_ROOT/"; then
-    log "stopping containerd $pid left behind by an earlier dockerd"
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  elif [ -n "$pid" ]; then
-    log "removing stale $pid_file (PID $pid is not our containerd)"
+    log "adopting containerd $pid left running by an earlier dockerd"
+    return 0
   fi
+  log "removing stale $pid_file (PID ${pid:-?} is not a containerd of this engine)"
   rm -f "$pid_file"
 }
 

@@ -16,6 +16,7 @@ command -v debootstrap >/dev/null || need_pkgs+=(debootstrap)  # too; one apt-ge
 command -v radosgw >/dev/null   || need_pkgs+=(ceph-mon ceph-osd radosgw ceph-common)
 command -v chromium >/dev/null    || need_pkgs+=(chromium)       # the HTML report is checked in headless Chromium
 command -v chromedriver >/dev/null || need_pkgs+=(chromium-driver)
+command -v node >/dev/null      || need_pkgs+=(nodejs npm)     # tools/terraform-check (TerraformStaticCheckTest)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "prepare: installing ${need_pkgs[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -38,5 +39,19 @@ docker_env=$(bash "$root/tools/docker-engine.sh" start)
 DOCKER_HOST=${docker_env#DOCKER_HOST=} bash "$root/tools/docker-images.sh"
 mkdir -p "$root/target"
 printf '%s\n' "$docker_env" >"$root/target/test-machine.env"
+
+# tools/terraform-check's npm packages (HashiCorp's HCL parser as WebAssembly, ~2 MB), exactly as
+# its package-lock.json says; skipped while node_modules was installed from this very lock.
+tfcheck="$root/tools/terraform-check"
+lock_sum=$(sha256sum "$tfcheck/package-lock.json" | cut -d' ' -f1)
+if [ "$(cat "$tfcheck/node_modules/.lifeboat-lock.sha256" 2>/dev/null)" != "$lock_sum" ] \
+    || [ ! -f "$tfcheck/node_modules/@cdktf/hcl2json/package.json" ]; then
+  started=$(date +%s)
+  (cd "$tfcheck" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+  printf '%s\n' "$lock_sum" >"$tfcheck/node_modules/.lifeboat-lock.sha256"
+  echo "prepare: tools/terraform-check packages installed with npm ci in $(( $(date +%s) - started ))s ($(du -sh "$tfcheck/node_modules" | cut -f1))"
+else
+  echo "prepare: tools/terraform-check packages already match package-lock.json"
+fi
 
 echo "prepare: ready (age $(age --version), $(zstd --version | head -1), $(pg_dump --version))"

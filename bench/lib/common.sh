@@ -3,31 +3,110 @@
 # bench/lib/common.sh: what the benchmarks share. Sourced by bench/backup.sh and bench/drill.sh,
 # never run on its own.
 #
-#   - the benchmark database: generated once by lib/generate.sql and reused while its marker
-#     table matches the generator version and scale (ensure_database)
-#   - tools, the PostgreSQL server on $PGHOST:$PGPORT, the age key pair in $WORK
+#   - the options both scripts take (parse_args; each script adds its own with extra_option)
+#   - the engine (--engine postgres|mariadb): the source server (PostgreSQL on $PGHOST:$PGPORT,
+#     MariaDB on $MYHOST:$MYPORT), its dump command (source_dump_cmd)
+#   - the benchmark database: generated once by lib/generate.sql (PostgreSQL) or
+#     lib/generate-mariadb.sql (MariaDB) and reused while its marker table matches the generator
+#     version and scale (ensure_database)
+#   - tools, the age key pair in $WORK
 #   - measurement: measure() runs a command under GNU time, after sync and the optional
 #     --wait-idle wait, and accounts the CPU the rest of the machine used meanwhile; with
 #     cgroup_setup() it also counts processes that leave the command's tree (daemonized servers)
 #   - medians, ratios, comparisons
 #
-# The sourcing script defines WORK (with a logs/ directory), DB, SCALE, REGENERATE and
-# WAIT_IDLE before calling these, and the globals the functions fill: PG_BIN, AGE_KEY,
-# AGE_RECIPIENT, DB_BYTES, GEN_SECONDS.
+# The sourcing script defines usage (its --help), contenders_for ENGINE (its contenders, in
+# order, comma-separated), RESULTS_NAME (the stem of --format json's default file) and
+# optionally extra_option FLAG (returns 0 when it took FLAG: flags without a value only), then
+# calls parse_args "$@", which sets the option globals below and DB, WORK, JSON_OUT. The
+# functions fill PG_BIN, AGE_KEY, AGE_RECIPIENT, DB_BYTES, GEN_SECONDS.
 
 BENCH_LIB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly BENCH_LIB
 # Bump when generate.sql changes what it produces: databases with an older marker are rebuilt.
 readonly GEN_VERSION="shop-v1"
+readonly GEN_VERSION_MARIADB="shop-my-v1"
 readonly GEN_SEED="0.42"
 # An idle machine for --wait-idle: less than this many cores busy over a 3 s sample.
 readonly IDLE_CORES="0.3"
 CLK_TCK=$(getconf CLK_TCK)
 readonly CLK_TCK
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
+# The machine's MariaDB: root with an empty password over TCP (the svc machine's set-up).
+MYHOST="${MYHOST:-127.0.0.1}" MYPORT="${MYPORT:-3306}" MYUSER="${MYUSER:-root}"
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { local code=$1; shift; log "ERROR: $*"; exit "$code"; }
+
+# --- options ------------------------------------------------------------------------------------
+
+ENGINE=postgres
+SCALE=1
+RUNS=3
+FORMAT=text
+JSON_OUT=""
+REGENERATE=0
+STRICT=0
+WAIT_IDLE=0
+DROP_DB=0
+CONTENDERS=""
+JAVA_OPTS_FOR_LIFEBOAT=""
+WORK="${BENCH_DIR:-$(dirname "$BENCH_LIB")/work}"
+DB=""
+
+# The options both benchmarks take; a script's own flags go through its extra_option.
+parse_args() {
+    while (($#)); do
+        case "$1" in
+            --engine|--scale|--runs|--contenders|--format|--json-out|--java-opts|--wait-idle)
+                (($# >= 2)) || die 2 "$1 needs a value" ;;
+        esac
+        case "$1" in
+            --engine) ENGINE="${2:-}"; shift 2 ;;
+            --scale) SCALE="${2:-}"; shift 2 ;;
+            --runs) RUNS="${2:-}"; shift 2 ;;
+            --contenders) CONTENDERS="${2:-}"; shift 2 ;;
+            --format) FORMAT="${2:-}"; shift 2 ;;
+            --json-out) JSON_OUT="${2:-}"; shift 2 ;;
+            --regenerate) REGENERATE=1; shift ;;
+            --drop-db) DROP_DB=1; shift ;;
+            --java-opts) JAVA_OPTS_FOR_LIFEBOAT="${2:-}"; shift 2 ;;
+            --strict) STRICT=1; shift ;;
+            --wait-idle) WAIT_IDLE="${2:-}"; shift 2 ;;
+            -h|--help) usage; exit 0 ;;
+            *)
+                if declare -F extra_option >/dev/null && extra_option "$1"; then
+                    shift
+                else
+                    usage >&2; die 2 "unknown option: $1"
+                fi ;;
+        esac
+    done
+    [[ "$ENGINE" == postgres || "$ENGINE" == mariadb ]] || die 2 "--engine must be postgres or mariadb, got '$ENGINE'"
+    # Fractional scales (0.05) are for quick end-to-end checks of the scripts.
+    [[ "$SCALE" =~ ^([1-9][0-9]*|[0-9]*\.[0-9]+)$ ]] && awk -v s="$SCALE" 'BEGIN { exit !(s > 0) }' \
+        || die 2 "--scale must be a positive number, got '$SCALE'"
+    [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die 2 "--runs must be a positive integer, got '$RUNS'"
+    [[ "$WAIT_IDLE" =~ ^[0-9]+$ ]] || die 2 "--wait-idle takes seconds, got '$WAIT_IDLE'"
+    [[ "$FORMAT" == text || "$FORMAT" == json ]] || die 2 "--format must be text or json"
+    local all c
+    all=$(contenders_for "$ENGINE")
+    [[ -n "$CONTENDERS" ]] || CONTENDERS=$all
+    for c in ${CONTENDERS//,/ }; do
+        [[ ",$all," == *",$c,"* ]] || die 2 "unknown contender '$c' for engine $ENGINE (known: $all)"
+    done
+    if [[ "$SCALE" == 1 ]]; then DB=lifeboat_bench; else DB="lifeboat_bench_x${SCALE//./_}"; fi
+    # MariaDB's work files (configuration, state, logs, results) apart from PostgreSQL's.
+    [[ "$ENGINE" == postgres ]] || WORK="$WORK/$ENGINE"
+    local stem=$RESULTS_NAME
+    [[ "$ENGINE" == postgres ]] || stem="$stem-$ENGINE"
+    [[ -n "$JSON_OUT" ]] || JSON_OUT="$WORK/$stem-scale$SCALE.json"
+}
+
+wants() { [[ ",$CONTENDERS," == *",$1,"* ]]; }
+
+# MiB per scale unit times the scale, rounded up (the scale may be fractional).
+scaled() { awk -v s="$SCALE" -v m="$1" 'BEGIN { v = s * m; printf "%d", (v == int(v)) ? v : int(v) + 1 }'; }
 
 # A fresh machine of this kind has PostgreSQL but may lack the pipeline tools.
 ensure_tools() {
@@ -35,7 +114,11 @@ ensure_tools() {
     if ! command -v age >/dev/null || ! command -v age-keygen >/dev/null; then missing+=(age); fi
     command -v zstd >/dev/null || missing+=(zstd)
     [[ -x /usr/bin/time ]] || missing+=(time)
-    command -v psql >/dev/null || missing+=(postgresql-client)
+    if [[ "$ENGINE" == mariadb ]]; then
+        command -v mariadb-dump >/dev/null || missing+=(mariadb-client)
+    else
+        command -v psql >/dev/null || missing+=(postgresql-client)
+    fi
     ((${#missing[@]})) || return 0
     ((EUID == 0)) || die 3 "missing packages ${missing[*]}; install them or run as root"
     log "installing ${missing[*]}"
@@ -70,34 +153,125 @@ ensure_postgres() {
 # Free space in MiB on the file system holding $1.
 free_mib() { df -Pm "$1" | awk 'NR == 2 { print $4 }'; }
 
-# current | stale | absent, from the marker table that generate.sql writes last.
+# require_free DIR MIB: dies (set-up failure) unless the file system holding DIR has MIB free.
+require_free() {
+    (($(free_mib "$1") >= $2)) || die 3 "need ~$2 MiB free in $1, have $(free_mib "$1") MiB"
+}
+
+# Room for generating the database (MiB per scale unit; only when it is not there yet).
+require_free_for_database() {
+    [[ "$(db_state)" != current ]] || return 0
+    require_free "$(source_datadir)" "$(scaled "$1")"
+}
+
+# --- MariaDB ------------------------------------------------------------------------------------
+
+my_q() { mariadb --protocol=TCP --host="$MYHOST" --port="$MYPORT" --user="$MYUSER" --batch --skip-column-names "$@"; }
+
+ensure_mariadb() {
+    if ! my_q -e 'SELECT 1' >/dev/null 2>&1; then
+        log "MariaDB on $MYHOST:$MYPORT is down; starting /usr/sbin/mariadbd (as DEVELOPERS.md says)"
+        start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd \
+            || die 3 "could not start MariaDB"
+        local i
+        for i in $(seq 1 30); do my_q -e 'SELECT 1' >/dev/null 2>&1 && break; sleep 1; done
+        my_q -e 'SELECT 1' >/dev/null 2>&1 || die 3 "MariaDB on $MYHOST:$MYPORT did not become ready"
+    fi
+    command -v mariadb-dump >/dev/null || die 3 "no mariadb-dump (apt-get install mariadb-client)"
+}
+
+# --- the engine ---------------------------------------------------------------------------------
+
+ensure_source_server() { if [[ "$ENGINE" == mariadb ]]; then ensure_mariadb; else ensure_postgres; fi; }
+
+# The directory the source server keeps its data in (for the free-space check).
+source_datadir() {
+    if [[ "$ENGINE" == mariadb ]]; then my_q -e 'SELECT @@datadir'; else psql_q -d postgres -c 'SHOW data_directory'; fi
+}
+
+# The dump the shell pipeline streams, with the options lifeboat's own dump uses
+# (orchestrator: PostgresEngine's pg_dump -Fc -Z0; MariaDbEngine.DUMP_OPTIONS).
+source_dump_cmd() {
+    if [[ "$ENGINE" == mariadb ]]; then
+        SOURCE_DUMP=(mariadb-dump --protocol=TCP --host="$MYHOST" --port="$MYPORT" --user="$MYUSER"
+            --single-transaction --routines --triggers --events --hex-blob --default-character-set=utf8mb4 -- "$DB")
+    else
+        SOURCE_DUMP=("$PG_BIN/pg_dump" -Fc -Z0 "$DB")
+    fi
+}
+
+# The source's name in a lifeboat configuration's sources: (both engines, no password).
+source_yaml() {
+    local name=$1 target=$2
+    if [[ "$ENGINE" == mariadb ]]; then
+        echo "  $name: { engine: mariadb, host: $MYHOST, port: $MYPORT, database: $DB, user: $MYUSER, target: $target }"
+    else
+        echo "  $name: { engine: postgres, host: $PGHOST, port: $PGPORT, database: $DB, user: $PGUSER, target: $target }"
+    fi
+}
+
+drop_database() {
+    if [[ "$ENGINE" == mariadb ]]; then
+        my_q -e "DROP DATABASE IF EXISTS \`$DB\`" 2>/dev/null || true
+    else
+        dropdb --if-exists "$DB" 2>/dev/null || true
+    fi
+}
+
+# current | stale | absent, from the marker table that the generator writes last.
 db_state() {
     local exists marker
+    if [[ "$ENGINE" == mariadb ]]; then
+        exists=$(my_q -e "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '$DB'")
+        [[ "$exists" == 1 ]] || { echo absent; return; }
+        marker=$(my_q -D "$DB" -e "SELECT generator_version = '$GEN_VERSION_MARIADB' AND scale = $SCALE FROM bench_meta" \
+            2>/dev/null || true)
+        if [[ "$marker" == 1 ]]; then echo current; else echo stale; fi
+        return
+    fi
     exists=$(psql_q -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$DB'")
     [[ "$exists" == 1 ]] || { echo absent; return; }
     marker=$(psql_q -d "$DB" -c "SELECT generator_version || ' ' || scale FROM bench_meta" 2>/dev/null || true)
     if [[ "$marker" == "$GEN_VERSION $SCALE" ]]; then echo current; else echo stale; fi
 }
 
+generate_database() {
+    if [[ "$ENGINE" == mariadb ]]; then
+        my_q -e "DROP DATABASE IF EXISTS \`$DB\`; CREATE DATABASE \`$DB\` CHARACTER SET utf8mb4"
+        { printf "SET @scale = %s, @seed = '%s', @gen_version = '%s';\n" "$SCALE" "$GEN_SEED" "$GEN_VERSION_MARIADB"
+          cat "$BENCH_LIB/generate-mariadb.sql"; } | my_q -D "$DB"
+    else
+        PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists "$DB"   # no NOTICE when absent
+        createdb "$DB"
+        psql -X -q -v ON_ERROR_STOP=1 -v scale="$SCALE" -v seed="$GEN_SEED" \
+            -v gen_version="$GEN_VERSION" -f "$BENCH_LIB/generate.sql" -d "$DB"
+    fi
+}
+
+database_bytes() {
+    if [[ "$ENGINE" == mariadb ]]; then
+        my_q -e "SELECT SUM(DATA_LENGTH + INDEX_LENGTH) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$DB'"
+    else
+        psql_q -d "$DB" -c "SELECT pg_database_size(current_database())"
+    fi
+}
+
 ensure_database() {
     local state
     state=$(db_state)
     if [[ "$state" == current && $REGENERATE == 0 ]]; then
-        log "reusing database $DB (generator $GEN_VERSION, scale $SCALE)"
+        log "reusing $ENGINE database $DB (scale $SCALE)"
     else
-        log "generating database $DB at scale $SCALE ($state; takes ~1.5 min per scale unit)"
-        PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists "$DB"   # no NOTICE when absent
-        createdb "$DB"
+        log "generating $ENGINE database $DB at scale $SCALE ($state; takes minutes per scale unit)"
         local t0 t1
         t0=$(date +%s.%N)
-        psql -X -q -v ON_ERROR_STOP=1 -v scale="$SCALE" -v seed="$GEN_SEED" \
-            -v gen_version="$GEN_VERSION" -f "$BENCH_LIB/generate.sql" -d "$DB" >"$WORK/logs/generate.log" 2>&1 \
+        generate_database >"$WORK/logs/generate.log" 2>&1 \
             || { tail -20 "$WORK/logs/generate.log" >&2; die 3 "generation failed (log: $WORK/logs/generate.log)"; }
         t1=$(date +%s.%N)
         GEN_SECONDS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
         log "generated $DB in ${GEN_SECONDS} s"
     fi
-    DB_BYTES=$(psql_q -d "$DB" -c "SELECT pg_database_size(current_database())")
+    DB_BYTES=$(database_bytes)
     log "database $DB: $(mib "$DB_BYTES") MiB on disk ($DB_BYTES bytes)"
 }
 

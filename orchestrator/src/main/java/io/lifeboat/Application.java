@@ -37,7 +37,7 @@ import java.time.Clock;
  * engines exist, how a target is opened for which side, how a pipeline is assembled. Commands
  * ask this class and never construct the parts themselves.
  */
-public final class Application {
+public final class Application implements AutoCloseable {
 
     private final Engines engines;
     private final Clock clock;
@@ -115,6 +115,18 @@ public final class Application {
     /** The catalog the configuration names, opened and migrated on first use. */
     public Catalog catalog(LifeboatConfig config) {
         return catalogs.computeIfAbsent(config.catalog(), c -> new Catalog(CatalogDatabase.open(c)));
+    }
+
+    /**
+     * Closes the catalogs this process opened: a command that ends leaves no pool threads and no
+     * open H2 file behind (in tests, a temp directory is deleted while H2 still writes its lock file).
+     */
+    @Override
+    public void close() {
+        for (Catalog c : catalogs.values()) {
+            c.database().close();
+        }
+        catalogs.clear();
     }
 
     /** Backups and drills under their locks, recorded in the catalog. */

@@ -116,6 +116,18 @@ public final class CatalogDatabase {
         return p;
     }
 
+    /**
+     * Closes the pool, and with its last connection an H2 file database (which then removes its
+     * lock file). Idempotent; a later {@link #connect} opens a new pool.
+     */
+    public synchronized void close() {
+        HikariDataSource p = pool;
+        pool = null;
+        if (p != null) {
+            p.close();
+        }
+    }
+
     /** The JDBC URL (never holds a password: the loader refuses one). */
     public String url() {
         return url;

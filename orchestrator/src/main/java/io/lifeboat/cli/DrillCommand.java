@@ -1,13 +1,12 @@
 package io.lifeboat.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.lifeboat.Application;
 import io.lifeboat.ExitCode;
 import io.lifeboat.catalog.RunOrigin;
 import io.lifeboat.config.DrillConfig;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.drill.DrillResultJson;
-import io.lifeboat.drill.DrillResultStore;
+import io.lifeboat.catalog.DrillRecord;
 import io.lifeboat.drill.DrillService;
 import io.lifeboat.drills.DrillProgress;
 import io.lifeboat.drills.DrillResult;
@@ -136,9 +135,11 @@ final class DrillCommand {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "List the configured drills with their last recorded outcome.",
+            description = {"List the configured drills with their last run recorded in the catalog (by any node of a"
+                    + " cluster, any origin: cron, scheduler, trigger, by hand).",
+                    "For what is overdue or failing, and exit 1 when something is, use 'lifeboat report'."},
             exitCodeListHeading = "%nExit codes:%n",
-            exitCodeList = {"0:listed", "2:bad usage or invalid configuration"})
+            exitCodeList = {"0:listed", "2:bad usage or invalid configuration", "3:the catalog could not be read"})
     static final class ListDrills extends ConfiguredCommand implements Callable<Integer> {
         @Option(names = "--format", defaultValue = "text", description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
         OutputFormat format;
@@ -150,7 +151,9 @@ final class DrillCommand {
         @Override
         public Integer call() {
             LifeboatConfig config = config();
-            DrillResultStore store = new DrillResultStore(config.stateDir());
+            // The catalog, not the result files in this host's state directory: in a cluster the
+            // last run may have been on another node.
+            Map<String, List<DrillRecord>> latest = app.catalog(config).recentDrillRuns(config.drills().keySet(), 1);
             List<Map<String, Object>> docs = new ArrayList<>();
             for (DrillConfig d : config.drills().values()) {
                 Map<String, Object> doc = new LinkedHashMap<>();
@@ -159,10 +162,12 @@ final class DrillCommand {
                 doc.put("sandbox", d.sandbox().configName());
                 doc.put("schedule", d.schedule());
                 doc.put("checks", d.checks().size());
-                Optional<JsonNode> last = store.latest(d.name());
-                doc.put("last_outcome", last.map(j -> j.get("outcome").asText()).orElse("NEVER_RUN"));
-                doc.put("last_run", last.map(j -> j.get("finished_at").asText()).orElse(null));
-                doc.put("last_reason", last.map(j -> j.get("reason").asText()).orElse(null));
+                Optional<DrillRecord> last = latest.getOrDefault(d.name(), List.of()).stream().findFirst();
+                doc.put("last_outcome", last.map(r -> r.outcome().name()).orElse("NEVER_RUN"));
+                doc.put("last_run", last.map(r -> r.finishedAt().toString()).orElse(null));
+                doc.put("last_reason", last.map(DrillRecord::reason).orElse(null));
+                doc.put("last_run_id", last.map(DrillRecord::runId).orElse(null));
+                doc.put("last_node", last.map(DrillRecord::node).orElse(null));
                 docs.add(doc);
             }
             if (format == OutputFormat.json) {

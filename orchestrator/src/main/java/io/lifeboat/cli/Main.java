@@ -9,7 +9,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(Application.standard(), args));
+        int code;
+        try (Application app = Application.standard()) {
+            code = run(app, args);
+        }
+        System.exit(code);
     }
 
     /** Runs a command line and returns its exit code; tests call this in process. */

@@ -12,6 +12,12 @@ import io.lifeboat.restore.RestorePlanText;
 import io.lifeboat.restore.RestoreResult;
 import io.lifeboat.restore.RestoreService;
 import io.lifeboat.restore.TerminalGate;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -25,7 +31,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code lifeboat restore SOURCE [...]} and {@code lifeboat restore approve REQUEST CODE}. */
+/** {@code lifeboat restore SOURCE [...]} and {@code lifeboat restore approve REQUEST}. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
         description = {"Disaster recovery: restore a backup of SOURCE onto its server.",
                 "By default prints the PLAN and changes nothing: which backup (time, age, size, checksum, last drill),"
@@ -78,7 +84,7 @@ final class RestoreCommand extends ConfiguredCommand implements Callable<Integer
     @Override
     public Integer call() {
         if (sourceName == null) {
-            throw new LifeboatException(ExitCode.USAGE, "lifeboat restore needs a SOURCE (or: lifeboat restore approve REQUEST CODE)");
+            throw new LifeboatException(ExitCode.USAGE, "lifeboat restore needs a SOURCE (or: lifeboat restore approve REQUEST)");
         }
         LifeboatConfig config = config();
         Warnings.blastRadius(config.targetOf(config.source(sourceName))).ifPresent(w -> err().println("warning: " + w));
@@ -111,7 +117,7 @@ final class RestoreCommand extends ConfiguredCommand implements Callable<Integer
             out().print(RestorePlanText.text(plan));
             out().println("request " + created.request().id() + " is pending: its one-time code went to the alert webhook."
                     + " A different OS user approves it with: lifeboat restore approve " + created.request().id()
-                    + " CODE (expires " + created.request().expiresAt() + ")");
+                    + " and types the code when asked (expires " + created.request().expiresAt() + ")");
         }
         out().flush();
         return ExitCode.OK.code();
@@ -174,9 +180,15 @@ final class RestoreCommand extends ConfiguredCommand implements Callable<Integer
         @Parameters(index = "0", paramLabel = "REQUEST", description = "The request id 'restore --apply' printed.")
         String request;
 
-        @Parameters(index = "1", arity = "0..1", paramLabel = "CODE", description = {"The one-time code from the alert webhook.",
-                "Better left out: it is then asked on the controlling terminal, and never appears in the process list."})
-        String code;
+        // Not a documented parameter: a code given here would be in the process list (ps, /proc/PID/cmdline)
+        // for every local user to read. Accepted only to refuse it with a message that says what to do.
+        @Parameters(index = "1", arity = "0..1", paramLabel = "CODE", hidden = true)
+        String codeInArguments;
+
+        @Option(names = "--code-file", paramLabel = "FILE", description = {"Read the one-time code from the first line"
+                + " of FILE ('-': standard input), e.g. piped from where the webhook delivered it.",
+                "Without it the code is asked on the controlling terminal."})
+        String codeFile;
 
         @Mixin
         FormatOption output = new FormatOption();
@@ -188,17 +200,48 @@ final class RestoreCommand extends ConfiguredCommand implements Callable<Integer
         @Override
         public Integer call() {
             LifeboatConfig config = config();
-            String typed = code;
-            if (typed == null) {
-                try (TerminalGate tty = TerminalGate.open("lifeboat restore approve without CODE",
-                        ", or give the CODE as an argument")) {
-                    typed = tty.ask("one-time code of restore request " + request + ": ").orElseThrow(() -> new LifeboatException(
-                            ExitCode.USAGE, "no code was typed; nothing was changed"));
-                }
-            }
+            String typed = code();
             RestoreResult r = new RestoreService(app, w -> err().println("warning: " + w)).approve(config, request, typed);
             printResult(err(), out(), output.format, r);
             return DrillCommand.exitCode(r.outcome());
+        }
+
+        private String code() {
+            if (codeInArguments != null) {
+                throw new LifeboatException(ExitCode.USAGE, "the one-time code must not be an argument: every user of this"
+                        + " machine can read arguments in the process list. Nothing was changed and the request stays"
+                        + " pending: run 'lifeboat restore approve " + request + "' and type the code when asked, or pass"
+                        + " it with --code-file FILE (or --code-file - on standard input)");
+            }
+            if (codeFile != null) {
+                return readCodeFile(codeFile);
+            }
+            try (TerminalGate tty = TerminalGate.open("lifeboat restore approve without --code-file",
+                    ", or pass the code with --code-file FILE (or --code-file - on standard input)")) {
+                return tty.ask("one-time code of restore request " + request + ": ").orElseThrow(() -> new LifeboatException(
+                        ExitCode.USAGE, "no code was typed; nothing was changed"));
+            }
+        }
+
+        private static String readCodeFile(String file) {
+            String where = file.equals("-") ? "standard input" : file;
+            try {
+                BufferedReader in = file.equals("-")
+                        ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                        : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
+                String line;
+                try (in) {
+                    line = in.readLine();
+                }
+                if (line == null || line.isBlank()) {
+                    throw new LifeboatException(ExitCode.USAGE, "--code-file: " + where + " holds no code (its first line"
+                            + " is empty); nothing was changed");
+                }
+                return line.strip();
+            } catch (IOException e) {
+                throw new LifeboatException(ExitCode.USAGE, "--code-file: cannot read " + where + ": " + e.getMessage()
+                        + "; nothing was changed");
+            }
         }
     }
 }

@@ -67,7 +67,7 @@ public final class ConfigLoader {
     static final List<String> TOP_KEYS = List.of("state_dir", "compression", "sources", "targets", "encryption",
             "sandboxes", "drills", "alerts", "catalog", "schedule");
     static final List<String> SOURCE_KEYS = List.of(
-            "engine", "host", "port", "database", "user", "password_file", "sslmode", "target", "schedule", "canary",
+            "engine", "host", "port", "database", "user", "password_file", "sslmode", "connect_timeout", "target", "schedule", "canary",
             "max_backup_age", "restore_gate", "restore_request_expiry");
     static final List<String> CATALOG_KEYS = List.of("url", "user", "password_file");
     static final List<String> SCHEDULE_KEYS = List.of("grace", "shutdown_timeout", "trigger_poll", "metrics_file");
@@ -440,13 +440,18 @@ public final class ConfigLoader {
         boolean canary = m.optionalBoolean("canary").orElse(false);
         Optional<Duration> maxBackupAge = m.optionalDuration("max_backup_age");
         RestorePolicy restore = readRestorePolicy(m);
+        Duration connectTimeout = m.optionalDuration("connect_timeout").orElse(SourceConfig.DEFAULT_CONNECT_TIMEOUT);
+        if (connectTimeout.compareTo(Duration.ofSeconds(1)) < 0 || connectTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+            m.problem("connect_timeout", "must be between 1s and 10m, not " + connectTimeout.toSeconds() + "s",
+                    "connect_timeout: 30s");
+        }
 
         if (problems.count() != before) {
             return Optional.empty();
         }
         return Optional.of(new SourceConfig(m.name(), engine.orElseThrow(), host.orElseThrow(), port.orElseThrow(),
                 database.orElseThrow(), user.orElseThrow(), passwordFile, sslMode, target.orElseThrow(), schedule,
-                canary, maxBackupAge, m.line(), restore));
+                canary, maxBackupAge, m.line(), restore, connectTimeout));
     }
 
     private static RestorePolicy readRestorePolicy(YamlMapping m) {

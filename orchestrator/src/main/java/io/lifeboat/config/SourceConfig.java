@@ -25,6 +25,10 @@ import java.util.Optional;
  * @param line         line of the source's key in the file, for later error messages
  * @param restore      how a restore of this source is confirmed ({@code restore_gate},
  *                     {@code restore_request_expiry})
+ * @param connectTimeout {@code connect_timeout}: how long lifeboat's own connection (made before
+ *                     the dump starts) and pg_dump's may take to log in before the job fails
+ *                     (exit 3) instead of hanging on a server that accepts and never answers
+ *                     (mariadb-dump has no such option; lifeboat's connection comes first)
  */
 public record SourceConfig(
         String name,
@@ -40,7 +44,19 @@ public record SourceConfig(
         boolean canary,
         Optional<Duration> maxBackupAge,
         int line,
-        RestorePolicy restore) {
+        RestorePolicy restore,
+        Duration connectTimeout) {
+
+    /** {@code connect_timeout} when the source sets none. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
+    /** A source with the default {@code connect_timeout}. */
+    public SourceConfig(String name, String engine, String host, int port, String database, String user,
+                        Optional<Path> passwordFile, String sslMode, String target, Optional<String> schedule,
+                        boolean canary, Optional<Duration> maxBackupAge, int line, RestorePolicy restore) {
+        this(name, engine, host, port, database, user, passwordFile, sslMode, target, schedule, canary, maxBackupAge, line,
+                restore, DEFAULT_CONNECT_TIMEOUT);
+    }
 
     /** A source without its own maximum backup age, with the default restore policy (the terminal gate). */
     public SourceConfig(String name, String engine, String host, int port, String database, String user,

@@ -91,7 +91,8 @@ public final class RestoreService {
         String text = ":rotating_light: lifeboat restore of *" + plan.source() + "* requested by " + me.name() + " (uid "
                 + me.uid() + "): backup " + plan.backup().id() + " into database " + plan.database() + " on " + plan.where()
                 + plan.keepOldAs().map(k -> " (REPLACES it; the existing database is kept as " + k + ")").orElse("")
-                + ". To approve, a different OS user runs: lifeboat restore approve " + r.id() + " " + created.code()
+                + ". To approve, a different OS user runs: lifeboat restore approve " + r.id() + " and types the code "
+                + created.code() + " when asked"
                 + " (expires " + r.expiresAt() + ")";
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("request", r.id());

@@ -179,7 +179,7 @@ class RestoreApprovalTest {
         assertEquals(1, posts.size(), "the code goes to the webhook, once: " + posts);
         JsonNode post = JSON.readTree(posts.remove(0));
         String code = post.get("code").asText();
-        assertTrue(post.get("text").asText().contains("lifeboat restore approve " + id + " " + code), post.toString());
+        assertTrue(post.get("text").asText().contains("lifeboat restore approve " + id + " and types the code " + code + " when asked"), post.toString());
         assertFalse(run.all().contains(code), "the requester must not see the code:\n" + run.all());
         Path file = dir.resolve("state/restore-requests/" + id + ".json");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
@@ -212,7 +212,8 @@ class RestoreApprovalTest {
         String id = request[0];
         String code = request[1];
 
-        LifeboatProcess.Run self = asRequester("--config", config.toString(), "restore", "approve", id, code);
+        LifeboatProcess.Run self = asRequester("--config", config.toString(), "restore", "approve", id, "--code-file",
+                codeFile(code).toString());
         assertEquals(2, self.exitCode(), self.all());
         assertTrue(self.err().contains("a different OS user must approve"), self.err());
 
@@ -228,7 +229,7 @@ class RestoreApprovalTest {
         assertEquals(atBackup, source.rowCounts(database), "the data is the source's at backup time");
         assertFalse(stdout.contains(code) || approve.out().contains(source.password()));
 
-        Cli.Run again = Cli.run("--config", config.toString(), "restore", "approve", id, code);
+        Cli.Run again = Cli.run("--config", config.toString(), "restore", "approve", id, "--code-file", codeFile(code).toString());
         assertEquals(2, again.exitCode(), again.all());
         assertTrue(again.err().contains("a code works once"), again.err());
 
@@ -250,7 +251,10 @@ class RestoreApprovalTest {
         Path config = configWithBackup("2s");
         String[] request = request(config);
         Thread.sleep(2_500);
-        Cli.Run approve = Cli.run("--config", config.toString(), "restore", "approve", request[0], request[1]);
+        // the code on standard input, as a script piping it from where the webhook delivered it would
+        LifeboatProcess.Run approve = LifeboatProcess.run(List.of("bash", "-c", "printf '%s\\n' \"$CODE\" | "
+                + LifeboatProcess.shell(LifeboatProcess.command("--config", config.toString(), "restore", "approve",
+                request[0], "--code-file", "-"))), Map.of("CODE", request[1]));
         assertEquals(2, approve.exitCode(), approve.all());
         assertTrue(approve.err().contains("expired"), approve.err());
         assertEquals(List.of(), restoredDatabases());
@@ -262,10 +266,12 @@ class RestoreApprovalTest {
     void aWrongCodeEndsTheRequest() throws IOException {
         Path config = configWithBackup("10m");
         String[] request = request(config);
-        Cli.Run wrong = Cli.run("--config", config.toString(), "restore", "approve", request[0], "AAAA-AAAA");
+        Cli.Run wrong = Cli.run("--config", config.toString(), "restore", "approve", request[0], "--code-file",
+                codeFile("AAAA-AAAA").toString());
         assertEquals(2, wrong.exitCode(), wrong.all());
         assertTrue(wrong.err().contains("wrong code"), wrong.err());
-        Cli.Run right = Cli.run("--config", config.toString(), "restore", "approve", request[0], request[1]);
+        Cli.Run right = Cli.run("--config", config.toString(), "restore", "approve", request[0], "--code-file",
+                codeFile(request[1]).toString());
         assertEquals(2, right.exitCode(), right.all());
         assertTrue(right.err().contains("already ended"), right.err());
         assertEquals(List.of(), restoredDatabases());
@@ -280,9 +286,37 @@ class RestoreApprovalTest {
         Path file = dir.resolve("state/restore-requests/" + request[0] + ".json");
         // the requester (or anyone who can write the file) turns it into a replace of the source's database
         Files.writeString(file, Files.readString(file).replace("\"replace\" : false", "\"replace\" : true"));
-        Cli.Run approve = Cli.run("--config", config.toString(), "restore", "approve", request[0], request[1]);
+        Cli.Run approve = Cli.run("--config", config.toString(), "restore", "approve", request[0], "--code-file",
+                codeFile(request[1]).toString());
         assertEquals(2, approve.exitCode(), approve.all());
         assertTrue(approve.err().contains("wrong code"), approve.err());
         assertEquals(List.of(), restoredDatabases());
+    }
+
+    @Test
+    void aCodeGivenAsAnArgumentIsRefusedAndTheRequestStaysPending() throws IOException {
+        Path config = configWithBackup("10m");
+        String[] request = request(config);
+        // arguments are world-readable in /proc/PID/cmdline: the code must never be one
+        Cli.Run inArguments = Cli.run("--config", config.toString(), "restore", "approve", request[0], request[1]);
+        assertEquals(2, inArguments.exitCode(), inArguments.all());
+        assertTrue(inArguments.err().contains("must not be an argument") && inArguments.err().contains("--code-file"),
+                inArguments.err());
+        assertEquals(List.of(RestoreJournal.Event.REQUESTED, RestoreJournal.Event.CODE_SENT),
+                journal().stream().map(RestoreJournal.Entry::event).toList(), "nothing happened to the request");
+
+        Cli.Run fromFile = Cli.run("--config", config.toString(), "restore", "approve", request[0], "--code-file",
+                codeFile(request[1]).toString(), "--format", "json");
+        assertEquals(0, fromFile.exitCode(), fromFile.all());
+        String database = JSON.readTree(fromFile.out()).get("database").asText();
+        source.pg.execute("postgres", "DROP DATABASE \"" + database + "\";");
+    }
+
+    /** A file with the code on its first line, readable by the requester too (for the same-user refusal). */
+    private Path codeFile(String code) throws IOException {
+        Path file = Files.createTempFile(dir, "code", ".txt");
+        Files.writeString(file, code + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        return file;
     }
 }

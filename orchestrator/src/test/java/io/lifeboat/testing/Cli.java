@@ -18,8 +18,11 @@ public final class Cli {
         }
     }
 
+    /** Runs on a new production wiring, closed afterwards as {@code Main} closes it. */
     public static Run run(String... args) {
-        return run(Application.standard(), args);
+        try (Application app = Application.standard()) {
+            return run(app, args);
+        }
     }
 
     public static Run run(Application app, String... args) {

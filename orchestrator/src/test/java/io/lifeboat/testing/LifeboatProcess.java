@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -44,8 +45,15 @@ public final class LifeboatProcess {
 
     /** Runs {@code command} with stdin closed, waiting at most 5 minutes. */
     public static Run run(List<String> command) {
+        return run(command, Map.of());
+    }
+
+    /** {@link #run(List)} with {@code environment} added to this process's environment. */
+    public static Run run(List<String> command, Map<String, String> environment) {
         try {
-            Process p = new ProcessBuilder(command).start();
+            ProcessBuilder pb = new ProcessBuilder(command);
+            pb.environment().putAll(environment);
+            Process p = pb.start();
             p.getOutputStream().close();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             Thread drain = drain(p.getErrorStream(), err);

@@ -5,6 +5,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import io.lifeboat.drills.process.ProcessOwner;
 import io.lifeboat.drills.process.ToolLauncher;
+import io.lifeboat.drills.sandbox.SandboxUnavailableException;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -105,6 +106,34 @@ public final class SandboxContainer implements AutoCloseable {
         this.container = container;
         this.image = image;
         this.id = container.getContainerId();
+    }
+
+    /**
+     * The image a drill's docker sandbox runs: the drill's pinned {@code image:}, else the one the
+     * system property {@code property} names (test machines without a registry), else empty: the
+     * engine's default for the source's version.
+     */
+    public static Optional<DockerImageName> chosenImage(Optional<String> pinned, String property) {
+        return pinned.or(() -> Optional.ofNullable(System.getProperty(property)).filter(s -> !s.isBlank()))
+                .map(s -> DockerImageName.parse(s.strip()));
+    }
+
+    /**
+     * Starts the container of one drill's sandbox, as every engine's docker provider does: first
+     * removes the containers that killed drill JVMs on this host left running
+     * ({@link #reapOrphans}, each reported in {@code warnings}), then {@link #start}.
+     *
+     * @throws SandboxUnavailableException no engine, no image, or the container did not become
+     *                                     ready (it is removed)
+     */
+    public static SandboxContainer startForDrill(Spec spec, List<String> warnings) throws SandboxUnavailableException {
+        try {
+            reapOrphans().forEach(r -> warnings.add(r.describe()));
+            return start(spec);
+        } catch (RuntimeException e) {
+            throw new SandboxUnavailableException("could not start a docker sandbox of image "
+                    + spec.image().asCanonicalNameString() + ": " + e.getMessage(), e);
+        }
     }
 
     /**

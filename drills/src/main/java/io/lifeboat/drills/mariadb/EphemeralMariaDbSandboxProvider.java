@@ -59,10 +59,7 @@ public final class EphemeralMariaDbSandboxProvider implements SandboxProvider {
      */
     @Override
     public EphemeralMariaDbSandbox create(SandboxRequest request) throws SandboxUnavailableException {
-        if (!ENGINE.equals(request.engine())) {
-            throw new SandboxUnavailableException("the ephemeral MariaDB sandbox cannot restore a backup of engine '"
-                    + request.engine() + "'");
-        }
+        requireMariaDb(request, KIND);
         List<String> warnings = new ArrayList<>();
         PrivateMariaDbServer server;
         try {
@@ -73,20 +70,45 @@ public final class EphemeralMariaDbSandboxProvider implements SandboxProvider {
         }
         MariaDbClient client = new MariaDbClient(server.tools(),
                 MariaDbClient.Endpoint.socket(server.socket(), PrivateMariaDbServer.SUPERUSER));
+        String version = createRestoreDatabase(client, request, "the ephemeral sandbox", server.toString(), warnings,
+                server::close);
+        return new EphemeralMariaDbSandbox(server, client, version, warnings);
+    }
+
+    /** Refuses a backup of another engine before anything is started. */
+    static void requireMariaDb(SandboxRequest request, String kind) throws SandboxUnavailableException {
+        if (!ENGINE.equals(request.engine())) {
+            throw new SandboxUnavailableException("the " + kind + " MariaDB sandbox cannot restore a backup of engine '"
+                    + request.engine() + "'");
+        }
+    }
+
+    /**
+     * On a server lifeboat has just started for one sandbox: asks its version (a warning when it
+     * is older than the backup's) and creates the empty database {@value EphemeralMariaDbSandbox#DATABASE}
+     * the backup is restored into. If that fails, {@code teardown} removes the server and the
+     * failure is an ERRORED drill's reason.
+     *
+     * @param sandbox what the warning calls the sandbox ("the docker sandbox")
+     * @param where   what the failure calls the server
+     * @return the server's version
+     */
+    static String createRestoreDatabase(MariaDbClient client, SandboxRequest request, String sandbox, String where,
+                                        List<String> warnings, Runnable teardown) throws SandboxUnavailableException {
         try {
             String version = client.serverVersion();
-            MariaDbVersions.warnIfOlder(request.serverVersion(), version, "the ephemeral sandbox", warnings);
+            MariaDbVersions.warnIfOlder(request.serverVersion(), version, sandbox, warnings);
             client.execute("", "CREATE DATABASE " + MariaDbClient.identifier(EphemeralMariaDbSandbox.DATABASE),
                     Duration.ofSeconds(60));
-            return new EphemeralMariaDbSandbox(server, client, version, warnings);
+            return version;
         } catch (QueryFailedException | RuntimeException e) {
             try {
-                server.close();
+                teardown.run();
             } catch (RuntimeException cleanup) {
                 e.addSuppressed(cleanup);
             }
             throw new SandboxUnavailableException("could not create the database " + EphemeralMariaDbSandbox.DATABASE
-                    + " in " + server + ": " + e.getMessage(), e);
+                    + " in " + where + ": " + e.getMessage(), e);
         }
     }
 }

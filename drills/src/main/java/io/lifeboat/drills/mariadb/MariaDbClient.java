@@ -1,7 +1,9 @@
 package io.lifeboat.drills.mariadb;
 
+import io.lifeboat.drills.process.ChildProcess;
 import io.lifeboat.drills.process.PrivateFiles;
 import io.lifeboat.drills.process.ProcessOutcome;
+import io.lifeboat.drills.process.ToolLauncher;
 import io.lifeboat.drills.sandbox.ClientRun;
 import io.lifeboat.drills.sandbox.DatabaseClient;
 import io.lifeboat.drills.sandbox.DumpReadException;
@@ -28,12 +30,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The {@code mariadb} client against one MariaDB server, as both MariaDB sandboxes use it.
+ * The {@code mariadb} client against one MariaDB server, as every MariaDB sandbox uses it. Where
+ * the client runs is a {@link ToolLauncher}: the installed program on this host
+ * ({@code ephemeral}, {@code server}), or inside the sandbox's container through exec
+ * ({@code docker}); everything else here (arguments, deadlines, output parsing, error
+ * classification) is the same for all.
  *
  * <ul>
- *   <li>The login goes in a temporary 0600 option file given as the first argument
+ *   <li>On this host the login goes in a temporary 0600 option file given as the first argument
  *       ({@code --defaults-file}, so no other option file of the host or of root's home changes
- *       what the client does); never argv, never the environment.</li>
+ *       what the client does); never argv, never the environment. In a container there is no
+ *       password to hand over (root on the server's socket, see {@link #inContainer}): the first
+ *       argument is {@code --no-defaults} and the user name goes in argv.</li>
  *   <li>SQL goes to the client's stdin with {@code --binary-mode}, which turns off the client's
  *       own commands: without it {@code \! cmd} runs a shell (as root), even from {@code -e}.</li>
  *   <li>Results are read as XML ({@link XmlRows}): tab-separated batch output prints SQL NULL and
@@ -85,12 +93,53 @@ final class MariaDbClient implements DatabaseClient {
      */
     private static final Set<Integer> CIRCUMSTANCE_ERRORS = Set.of(1040, 1041, 1053, 1205, 1213, 1317, 1927);
 
-    private final MariaDbTools tools;
-    private final Endpoint endpoint;
+    /** The client's name, as a {@link ToolLauncher} is asked for it. */
+    static final String CLIENT = "mariadb";
 
+    private final ToolLauncher launcher;
+    private final Endpoint endpoint;
+    /** Whether the login goes in an option file on this host (else: no password, {@code --no-defaults}). */
+    private final boolean optionFiles;
+
+    /** The client installed on this host ({@code tools.client()}), logging in through option files. */
     MariaDbClient(MariaDbTools tools, Endpoint endpoint) {
-        this.tools = Objects.requireNonNull(tools, "tools");
+        this(local(tools), endpoint, true);
+    }
+
+    private MariaDbClient(ToolLauncher launcher, Endpoint endpoint, boolean optionFiles) {
+        this.launcher = Objects.requireNonNull(launcher, "launcher");
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        this.optionFiles = optionFiles;
+    }
+
+    /**
+     * A client started by {@code launcher} somewhere this host's files are not (a container's
+     * exec), named {@value #CLIENT}: it reads no option file at all ({@code --no-defaults}), so
+     * it can log in only without a password.
+     *
+     * @throws IllegalArgumentException the endpoint has a password file: the only ways to hand
+     *                                  the password over would be argv or the environment
+     */
+    static MariaDbClient inContainer(ToolLauncher launcher, Endpoint endpoint) {
+        if (endpoint.passwordFile().isPresent()) {
+            throw new IllegalArgumentException("a client in a container cannot be given a password without argv"
+                    + " or its environment; log in without one (root on the server's socket)");
+        }
+        return new MariaDbClient(launcher, endpoint, false);
+    }
+
+    /** The client program of {@code tools} as a child process of this JVM. */
+    static ToolLauncher local(MariaDbTools tools) {
+        Objects.requireNonNull(tools, "tools");
+        return (tool, args, env) -> {
+            if (!CLIENT.equals(tool)) {
+                throw new IllegalArgumentException("no MariaDB tool '" + tool + "' here; only " + CLIENT);
+            }
+            List<String> command = new ArrayList<>(args.size() + 1);
+            command.add(tools.client().toString());
+            command.addAll(args);
+            return ChildProcess.start(command, env, Optional.empty(), Optional.empty());
+        };
     }
 
     /** The first row of the last result set of {@code sql}, and its number of rows. */
@@ -167,19 +216,27 @@ final class MariaDbClient implements DatabaseClient {
      * Pipes an SQL dump into {@code mariadb} on {@code database}, front to back, with
      * {@link io.lifeboat.drills.sandbox.StreamPump} semantics, the definers of views, triggers
      * and routines made the sandbox login's own on the way ({@link DefinerRewrite}). The client
-     * stops at the first error and exits non-zero with the server's message.
+     * stops at the first error and exits non-zero with the server's message. A dump that does not
+     * end with mariadb-dump's completion line fails too ({@link DumpTrailer}): cut after a whole
+     * statement, it restores without an error.
      *
-     * @throws RestoreFailedException with the client's message
+     * @throws RestoreFailedException with the client's message, or saying the dump is cut short
      * @throws DumpReadException      reading the dump failed (the client was killed first)
      */
     @Override
     public void restore(String database, InputStream dump, Duration limit) throws RestoreFailedException, DumpReadException {
         ClientRun.Finished f;
-        try (PrivateFiles.TemporarySecret login = optionFile()) {
-            f = ClientRun.restore(command(login, database, List.of()), Map.of(), new DefinerRewrite(dump), limit,
-                    CLIENT_GRACE);
+        DumpTrailer trailer = new DumpTrailer(dump);
+        try (Login login = login()) {
+            f = ClientRun.restore(launcher.start(CLIENT, arguments(login, database, List.of()), Map.of()),
+                    new DefinerRewrite(trailer), limit, CLIENT_GRACE);
         }
         f.requireRestored(limit);
+        if (!trailer.complete()) {
+            throw new RestoreFailedException("the dump is cut short: its " + trailer.bytesRead() + " bytes do not end"
+                    + " with mariadb-dump's last line \"" + DumpTrailer.COMPLETED + " …\", so the client restored only"
+                    + " the statements before the cut (whatever came after them, data, views, triggers or routines, is missing)");
+        }
     }
 
     /** {@code name} as a MariaDB identifier: backquoted, backquotes doubled. */
@@ -190,8 +247,8 @@ final class MariaDbClient implements DatabaseClient {
         return "`" + name.replace("`", "``") + "`";
     }
 
-    private List<String> command(PrivateFiles.TemporarySecret login, String database, List<String> extra) {
-        List<String> c = new ArrayList<>(List.of(tools.client().toString(), "--defaults-file=" + login.file()));
+    private List<String> arguments(Login login, String database, List<String> extra) {
+        List<String> c = new ArrayList<>(login.arguments());
         c.addAll(endpoint.options());
         // --skip-print-query-on-error: a failed INSERT of a restore would otherwise be echoed whole into the message
         c.addAll(List.of("--connect-timeout=" + CONNECT_TIMEOUT.toSeconds(), "--batch", "--binary-mode",
@@ -213,9 +270,9 @@ final class MariaDbClient implements DatabaseClient {
         byte[] script = ("SET SESSION max_statement_time = " + seconds + ";\n" + sql + "\n")
                 .getBytes(StandardCharsets.UTF_8);
         ClientRun.Finished f;
-        try (PrivateFiles.TemporarySecret login = optionFile()) {
-            f = ClientRun.query(command(login, database, extra), Map.of(), Optional.of(script), timeout.plus(CLIENT_GRACE),
-                    CLIENT_GRACE, stdout -> {
+        try (Login login = login()) {
+            f = ClientRun.query(launcher.start(CLIENT, arguments(login, database, extra), Map.of()), Optional.of(script),
+                    timeout.plus(CLIENT_GRACE), CLIENT_GRACE, stdout -> {
                         if (listener != null) {
                             XmlRows.read(new BufferedReader(new InputStreamReader(stdout, StandardCharsets.UTF_8), 64 * 1024),
                                     listener);
@@ -255,10 +312,28 @@ final class MariaDbClient implements DatabaseClient {
         return new QueryFailedException(message, reason);
     }
 
-    private PrivateFiles.TemporarySecret optionFile() {
+    /**
+     * How one client run logs in: the option file written for it (removed when it ends), or, in a
+     * container, no option file at all and the user in argv.
+     */
+    private Login login() {
+        if (!optionFiles) {
+            return new Login(List.of("--no-defaults", "--user=" + endpoint.user()), null);
+        }
         Optional<String> password = endpoint.passwordFile().map(f -> PrivateFiles.readFirstLine(f,
                 "password file for " + endpoint.user() + "@" + endpoint.host() + ":" + endpoint.port()));
-        return OptionFile.write(endpoint.user(), password);
+        PrivateFiles.TemporarySecret file = OptionFile.write(endpoint.user(), password);
+        return new Login(List.of("--defaults-file=" + file.file()), file);
+    }
+
+    /** The client's first arguments, and the option file they name, if any. */
+    private record Login(List<String> arguments, PrivateFiles.TemporarySecret optionFile) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (optionFile != null) {
+                optionFile.close();
+            }
+        }
     }
 
     private static XmlRows.Listener listener(java.util.function.Consumer<List<Optional<String>>> rows) {

@@ -69,15 +69,8 @@ public final class DockerPostgresSandboxProvider implements SandboxProvider {
         PostgresDatabaseSandbox.requirePostgres(request, KIND);
         DockerImageName imageName = imageFor(request.serverVersion());
         List<String> warnings = new ArrayList<>();
-        SandboxContainer container;
-        try {
-            SandboxContainer.reapOrphans().forEach(r -> warnings.add(r.describe()));
-            container = SandboxContainer.start(new SandboxContainer.Spec(imageName, request.drillName(), request.runId(),
-                    Map.of("POSTGRES_HOST_AUTH_METHOD", "trust"), serverCommand(), READY, STARTUP));
-        } catch (RuntimeException e) {
-            throw new SandboxUnavailableException("could not start a docker sandbox of image "
-                    + imageName.asCanonicalNameString() + ": " + e.getMessage(), e);
-        }
+        SandboxContainer container = SandboxContainer.startForDrill(new SandboxContainer.Spec(imageName, request.drillName(),
+                request.runId(), Map.of("POSTGRES_HOST_AUTH_METHOD", "trust"), serverCommand(), READY, STARTUP), warnings);
         try {
             PostgresClient client = new PostgresClient(container.tools(),
                     new PostgresClient.Endpoint(SOCKET_DIR, 5432, SUPERUSER, "disable", Optional.empty()));
@@ -93,10 +86,9 @@ public final class DockerPostgresSandboxProvider implements SandboxProvider {
 
     /** The drill's image, else the system property's, else {@code postgres:<major>} of the source. */
     DockerImageName imageFor(String sourceVersion) throws SandboxUnavailableException {
-        Optional<String> chosen = image.or(() -> Optional.ofNullable(System.getProperty(IMAGE_PROPERTY))
-                .filter(s -> !s.isBlank()));
+        Optional<DockerImageName> chosen = SandboxContainer.chosenImage(image, IMAGE_PROPERTY);
         if (chosen.isPresent()) {
-            return DockerImageName.parse(chosen.get().strip());
+            return chosen.get();
         }
         OptionalInt major = PostgresClient.majorOf(sourceVersion);
         if (major.isEmpty()) {

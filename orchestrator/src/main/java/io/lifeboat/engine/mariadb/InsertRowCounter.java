@@ -32,6 +32,12 @@ import java.util.Map;
  * a string; the statement ends at a {@code ;} at depth 0 outside a string. Lines between {@code DELIMITER ;;} and
  * {@code DELIMITER ;} are trigger, routine and event bodies and are never counted, whatever
  * they contain. Memory is constant: nothing but the table name is kept.
+ *
+ * <h2>Speed</h2>
+ * The rows are nearly all of a dump, so they are scanned in a tight loop over each chunk with the
+ * state in local variables, and lines that are not INSERTs are skipped to their end; the byte-at-
+ * a-time state machine only handles the few bytes at the start of each statement. (Byte at a
+ * time throughout, it scanned about 60 MB/s, slower than mariadb-dump writes.)
  */
 final class InsertRowCounter extends FilterInputStream {
 
@@ -52,6 +58,8 @@ final class InsertRowCounter extends FilterInputStream {
     private boolean inString;
     private boolean escaped;
     private boolean inRoutineBlock;
+    /** Whether the current line's first bytes go into {@link #lineHead}: not for row lines. */
+    private boolean headTracked = true;
     private String table;
 
     InsertRowCounter(InputStream in) {
@@ -78,16 +86,93 @@ final class InsertRowCounter extends FilterInputStream {
     public int read(byte[] b, int off, int len) throws IOException {
         int n = super.read(b, off, len);
         // one lock per chunk, not per byte: counts() may be called from another thread
-        synchronized (this) {
-            for (int i = 0; i < n; i++) {
-                scan(b[off + i]);
+        if (n > 0) {
+            synchronized (this) {
+                scan(b, off, off + n);
             }
         }
         return n;
     }
 
+    private void scan(byte[] b, int from, int end) {
+        int i = from;
+        while (i < end) {
+            if (state == State.ROWS) {
+                i = rows(b, i, end);
+            } else if (state == State.SKIP_LINE) {
+                int nl = i;
+                while (nl < end && b[nl] != '\n') {
+                    nl++;
+                }
+                for (int k = i; k < nl && headTracked && lineHead.length() < 16; k++) {
+                    lineHead.append((char) (b[k] & 0xff));
+                }
+                if (nl < end) {
+                    newLine();
+                    nl++;
+                }
+                i = nl;
+            } else {
+                scan(b[i++]);
+            }
+        }
+    }
+
+    /**
+     * {@link #row} over a chunk, with the state in locals: returns where it stopped, at the end of
+     * the chunk or just after the statement's closing {@code ;}.
+     */
+    private int rows(byte[] b, int from, int end) {
+        int d = depth;
+        boolean str = inString;
+        boolean esc = escaped;
+        long rows = 0;
+        int i = from;
+        try {
+            while (i < end) {
+                byte c = b[i++];
+                if (str) {
+                    if (esc) {
+                        esc = false;
+                    } else if (c == '\\') {
+                        esc = true;
+                    } else if (c == '\'') {
+                        str = false;
+                    }
+                    continue;
+                }
+                if (c == '\'') {
+                    str = true;
+                } else if (c == '(') {
+                    if (d++ == 0) {
+                        rows++;
+                    }
+                } else if (c == ')') {
+                    d--;
+                } else if (c == ';') {
+                    if (d == 0) {
+                        state = State.SKIP_LINE;
+                        return i;
+                    }
+                } else if (c == '\n') {
+                    // rows continue on the next line, which is no DELIMITER line
+                    lineHead.setLength(0);
+                    headTracked = false;
+                }
+            }
+            return i;
+        } finally {
+            depth = d;
+            inString = str;
+            escaped = esc;
+            if (rows > 0) {
+                counts.merge(table, rows, Long::sum);
+            }
+        }
+    }
+
     private void scan(byte c) {
-        if (lineHead.length() < 16 && c != '\n') {
+        if (headTracked && lineHead.length() < 16 && c != '\n') {
             lineHead.append((char) (c & 0xff));
         }
         switch (state) {
@@ -166,7 +251,11 @@ final class InsertRowCounter extends FilterInputStream {
                     state = State.SKIP_LINE;
                 }
             }
-            case '\n' -> lineHead.setLength(0); // rows continue on the next line
+            case '\n' -> {
+                // rows continue on the next line, which is no DELIMITER line
+                lineHead.setLength(0);
+                headTracked = false;
+            }
             default -> {
                 // digits, commas, NULL, 0x…: nothing to track
             }
@@ -187,6 +276,7 @@ final class InsertRowCounter extends FilterInputStream {
             inRoutineBlock = false;
         }
         lineHead.setLength(0);
+        headTracked = true;
         state = State.LINE_START;
         matched = 0;
     }

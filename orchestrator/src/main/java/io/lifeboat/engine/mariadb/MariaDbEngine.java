@@ -153,7 +153,9 @@ public final class MariaDbEngine implements DatabaseEngine {
     static Connection connect(SourceConfig source, Optional<String> password) {
         Properties props = new Properties();
         props.setProperty("sslMode", jdbcSslMode(source.sslMode()));
-        props.setProperty("connectTimeout", "10000");
+        // The driver applies it to the socket until the login is done: a server that accepts and
+        // never answers fails the job (exit 3) instead of hanging it.
+        props.setProperty("connectTimeout", Long.toString(source.connectTimeout().toMillis()));
         // DATETIME values in UTC, whatever the server's or this JVM's zone
         props.setProperty("sessionVariables", "time_zone='+00:00'");
         props.setProperty("connectionAttributes", "program_name:lifeboat");

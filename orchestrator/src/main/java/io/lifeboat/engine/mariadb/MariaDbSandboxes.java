@@ -1,7 +1,6 @@
 package io.lifeboat.engine.mariadb;
 
-import io.lifeboat.ExitCode;
-import io.lifeboat.LifeboatException;
+import io.lifeboat.drills.mariadb.DockerMariaDbSandboxProvider;
 import io.lifeboat.drills.mariadb.EphemeralMariaDbSandboxProvider;
 import io.lifeboat.drills.mariadb.MariaDbServerSandboxProvider;
 import io.lifeboat.drills.mariadb.MariaDbTools;
@@ -25,9 +24,9 @@ final class MariaDbSandboxes implements EngineSandboxes {
         return new MariaDbServerSandboxProvider(server, guard, MariaDbTools::discover);
     }
 
+    /** The official {@code mariadb:<source major.minor>} image unless the drill pins one. */
     @Override
     public SandboxProvider docker(Optional<String> image) {
-        throw new LifeboatException(ExitCode.USAGE, "sandbox: docker is not available for MariaDB in this build yet;"
-                + " use sandbox: ephemeral or sandbox: server");
+        return new DockerMariaDbSandboxProvider(image);
     }
 }

@@ -18,6 +18,7 @@ final class ConnInfo {
                 + " dbname=" + quote(source.database())
                 + " user=" + quote(source.user())
                 + " sslmode=" + quote(source.sslMode())
+                + " connect_timeout=" + Math.max(1, source.connectTimeout().toSeconds())
                 + passfile.map(p -> " passfile=" + quote(p.toString())).orElse("")
                 + " application_name=lifeboat-pg_dump";
     }

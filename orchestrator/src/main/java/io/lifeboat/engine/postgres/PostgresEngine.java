@@ -153,7 +153,12 @@ public final class PostgresEngine implements DatabaseEngine {
         Properties props = new Properties();
         props.setProperty("sslmode", source.sslMode());
         props.setProperty("ApplicationName", "lifeboat");
-        props.setProperty("connectTimeout", "10");
+        long seconds = Math.max(1, source.connectTimeout().toSeconds());
+        // connectTimeout bounds only the TCP connect; loginTimeout bounds the whole login, so that a
+        // server (or a proxy in front of it) that accepts and never answers fails the job instead of
+        // hanging it. socketTimeout stays 0: row counts of big tables may legitimately take long.
+        props.setProperty("connectTimeout", Long.toString(seconds));
+        props.setProperty("loginTimeout", Long.toString(seconds));
         props.setProperty("socketTimeout", "0");
         return SourceLogin.connect(source, Optional.ofNullable(password), "postgresql", props, "PostgreSQL");
     }

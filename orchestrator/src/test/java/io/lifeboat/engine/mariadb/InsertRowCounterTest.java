@@ -86,4 +86,40 @@ class InsertRowCounterTest {
         }
         assertEquals(7L, counter.counts().get("t"));
     }
+
+    /**
+     * The chunked fast path and the byte-at-a-time path agree on a dump whose chunk boundaries
+     * fall everywhere: inside strings, escapes, hex values, table names and DELIMITER lines.
+     */
+    @Test
+    void everyChunkingCountsTheSame() throws IOException {
+        StringBuilder dump = new StringBuilder();
+        java.util.Random random = new java.util.Random(42);
+        Map<String, Long> expected = new java.util.HashMap<>();
+        for (int statement = 0; statement < 200; statement++) {
+            if (statement % 50 == 7) {
+                dump.append("DELIMITER ;;\nINSERT INTO `t` VALUES (0,'trigger body');;\nDELIMITER ;\n");
+            }
+            dump.append("INSERT INTO `t").append(statement % 3).append("` VALUES ");
+            int rows = 1 + random.nextInt(20);
+            expected.merge("t" + statement % 3, (long) rows, Long::sum);
+            for (int r = 0; r < rows; r++) {
+                dump.append(r == 0 ? "" : random.nextBoolean() ? ",\n" : ",")
+                        .append("(").append(r).append(",'o\\'brien (x);\\\\',0x0A28,NULL)");
+            }
+            dump.append(";\n-- comment (1),(2);\n");
+        }
+        String text = dump.toString();
+        Map<String, Long> bytewise;
+        try (InputStream in = new InsertRowCounter(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)))) {
+            while (in.read() >= 0) {
+                // consume
+            }
+            bytewise = ((InsertRowCounter) in).counts();
+        }
+        for (int chunk : new int[] {1, 2, 5, 13, 101, 4096}) {
+            assertEquals(bytewise, count(text, chunk), "chunk " + chunk);
+        }
+        assertEquals(expected, bytewise);
+    }
 }
