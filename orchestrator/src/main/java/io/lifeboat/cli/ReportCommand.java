@@ -50,12 +50,10 @@ final class ReportCommand extends ConfiguredCommand implements Callable<Integer>
     public Integer call() {
         LifeboatConfig config = config();
         StatusReport report = new StatusReports(app.catalog(config)).build(config, app.clock().instant());
-        String text = format.render(report);
         if (output == null) {
-            out().print(text);
-            out().flush();
+            format.write(report, out());
         } else {
-            writeAtomically(output, text);
+            writeAtomically(output, format.render(report));
         }
         return report.overall() == Health.OK ? ExitCode.OK.code() : ExitCode.FAILED.code();
     }

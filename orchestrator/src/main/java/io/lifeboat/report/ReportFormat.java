@@ -1,5 +1,8 @@
 package io.lifeboat.report;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.function.Function;
 
 /** The formats {@code lifeboat report --format} prints; each renders the whole report as one document. */
@@ -7,7 +10,12 @@ public enum ReportFormat {
     /** Aligned columns for a terminal. */
     table(TableReport::render),
     /** One JSON document for programs and agents. */
-    json(JsonReport::render),
+    json(JsonReport::render) {
+        @Override
+        public void write(StatusReport report, Writer out) {
+            JsonReport.write(report, out);
+        }
+    },
     /** Tables for a ticket, a wiki page or a pull request. */
     markdown(MarkdownReport::render),
     /** One self-contained page: inline CSS and SVG, no fetches, readable on a phone. */
@@ -23,5 +31,15 @@ public enum ReportFormat {
 
     public String render(StatusReport report) {
         return renderer.apply(report);
+    }
+
+    /** Writes the document to {@code out} (JSON as it is produced: it is the large one) and flushes. */
+    public void write(StatusReport report, Writer out) {
+        try {
+            out.write(render(report));
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

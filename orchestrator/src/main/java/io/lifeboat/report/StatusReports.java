@@ -16,9 +16,13 @@ import io.lifeboat.schedule.CronSchedule;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Builds the report from the configuration and the catalog.
@@ -41,20 +45,23 @@ public final class StatusReports {
     }
 
     /**
-     * Four prepared statements on four connections, whatever the number of drills and sources;
-     * each is run once per configured item and reads only that item's newest rows through an
-     * index, so the report's cost follows the number of items, not the number of runs.
+     * Two prepared statements, each run once per configured item, read only that item's newest
+     * {@link #HISTORY} rows through an index, so the report's cost follows the number of items,
+     * not the number of runs. The newest passing (successful) run is nearly always among them;
+     * the catalog is asked for it only for the items whose recent runs have none.
      */
     public StatusReport build(LifeboatConfig config, Instant now) {
         Duration grace = config.schedule().grace();
         Map<String, List<DrillRecord>> drillRuns = catalog.recentDrillRuns(config.drills().keySet(), HISTORY);
-        Map<String, Instant> passes = catalog.lastPassingDrillTimes(config.drills().keySet());
+        Map<String, Instant> passes = newest(config.drills().keySet(), drillRuns, r -> r.outcome() == Outcome.PASSED,
+                DrillRecord::startedAt, catalog::lastPassingDrillTimes);
         List<DrillStatus> drills = new ArrayList<>();
         for (DrillConfig d : config.drills().values()) {
             drills.add(drill(d, drillRuns.getOrDefault(d.name(), List.of()), Optional.ofNullable(passes.get(d.name())), grace, now));
         }
         Map<String, List<BackupRecord>> backupRuns = catalog.recentBackupRuns(config.sources().keySet(), HISTORY);
-        Map<String, BackupRecord> successes = catalog.lastSuccessfulBackups(config.sources().keySet());
+        Map<String, BackupRecord> successes = newest(config.sources().keySet(), backupRuns,
+                r -> r.outcome() == BackupOutcome.SUCCEEDED, r -> r, catalog::lastSuccessfulBackups);
         List<SourceStatus> sources = new ArrayList<>();
         for (SourceConfig s : config.sources().values()) {
             sources.add(source(s, backupRuns.getOrDefault(s.name(), List.of()), Optional.ofNullable(successes.get(s.name())),
@@ -66,6 +73,25 @@ public final class StatusReports {
             audits.add(audit(t, Optional.ofNullable(latestAudits.get(t.name())), grace, now));
         }
         return new StatusReport(now, grace, drills, sources, audits);
+    }
+
+    /**
+     * Each item's newest run that is {@code wanted}: the first such in its recent runs (which are
+     * newest first, in the catalog's order), else what {@code ask} finds in the catalog for the
+     * items that have none there.
+     */
+    private static <R, V> Map<String, V> newest(Collection<String> items, Map<String, List<R>> recent, Predicate<R> wanted,
+                                                Function<R, V> value, Function<List<String>, Map<String, V>> ask) {
+        Map<String, V> result = new HashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String item : items) {
+            recent.getOrDefault(item, List.of()).stream().filter(wanted).findFirst()
+                    .ifPresentOrElse(r -> result.put(item, value.apply(r)), () -> missing.add(item));
+        }
+        if (!missing.isEmpty()) {
+            result.putAll(ask.apply(missing));
+        }
+        return result;
     }
 
     /**

@@ -100,6 +100,48 @@ class CatalogTest {
         assertEquals(java.util.Map.of("shop-drill", passed.startedAt()), catalog.lastPassingDrillTimes(List.of("shop-drill", "nothing")));
     }
 
+    /**
+     * The report's queries with many runs per item: the newest N come back newest first, a tie on
+     * the start time goes to the run recorded later, and an item whose runs all failed has recent
+     * runs but no newest success.
+     */
+    @ParameterizedTest
+    @MethodSource("databases")
+    void theReportsQueriesTakeTheNewestRunsOfEachItem(String kind) {
+        Catalog catalog = new Catalog(CatalogDatabase.open(config(kind)));
+        List<DrillRecord> drills = new java.util.ArrayList<>();
+        List<BackupRecord> backups = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            // every pair of runs shares its start time; the even one passed (succeeded), the odd one failed
+            Instant t = T0.plusSeconds(60L * (i / 2));
+            boolean ok = i % 2 == 0;
+            for (String item : List.of("many", "all-failed")) {
+                boolean passed = ok && item.equals("many");
+                DrillRecord d = new DrillRecord(item, "shop", item + "-" + i, Optional.empty(), passed ? Outcome.PASSED : Outcome.FAILED,
+                        "r" + i, t, t.plusSeconds(1), Optional.empty(), Optional.empty(), RunOrigin.SCHEDULE, "n");
+                BackupRecord b = new BackupRecord(item, passed ? Optional.of("id-" + i) : Optional.empty(),
+                        passed ? BackupOutcome.SUCCEEDED : BackupOutcome.FAILED, "r" + i, t, t.plusSeconds(1), 1, 1,
+                        Optional.empty(), RunOrigin.SCHEDULE, "n");
+                catalog.recordDrill(d);
+                catalog.recordBackup(b);
+                if (item.equals("many")) {
+                    drills.add(0, d);
+                    backups.add(0, b);
+                }
+            }
+        }
+        assertEquals(drills.subList(0, 20), catalog.recentDrillRuns(List.of("many", "all-failed", "none"), 20).get("many"));
+        assertEquals(backups.subList(0, 20), catalog.recentBackupRuns(List.of("many", "all-failed", "none"), 20).get("many"));
+        assertEquals("all-failed-29", catalog.recentDrillRuns(List.of("all-failed"), 20).get("all-failed").get(0).runId());
+        assertEquals(20, catalog.recentBackupRuns(List.of("all-failed"), 20).get("all-failed").size());
+        // run 29 (failed) and run 28 (passed) started together: 29 is the newest run, 28 the newest pass
+        assertEquals("many-29", drills.get(0).runId());
+        assertEquals(java.util.Map.of("many", drills.get(1).startedAt()),
+                catalog.lastPassingDrillTimes(List.of("many", "all-failed", "none")));
+        assertEquals(java.util.Map.of("many", backups.get(1)), catalog.lastSuccessfulBackups(List.of("many", "all-failed", "none")));
+        assertEquals(java.util.Map.of(), catalog.lastPassingDrillTimes(List.of()));
+    }
+
     @ParameterizedTest
     @MethodSource("databases")
     void aBackupFromTheBucketIsAddedOnce(String kind) {

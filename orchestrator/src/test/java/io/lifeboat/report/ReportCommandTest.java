@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lifeboat.catalog.BackupOutcome;
+import io.lifeboat.catalog.BackupRecord;
+import io.lifeboat.catalog.Catalog;
+import io.lifeboat.catalog.DrillRecord;
+import io.lifeboat.catalog.RunOrigin;
+import io.lifeboat.drills.Outcome;
 import io.lifeboat.testing.Cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +20,10 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -76,6 +84,54 @@ class ReportCommandTest {
         assertTrue(sources.get("stale").get("reason").asText().contains("max_backup_age 26h"), sources.get("stale").toString());
         assertEquals("FAILED", sources.get("broken").get("status").asText());
         assertTrue(sources.get("broken").get("reason").asText().startsWith("pg_dump: error"));
+    }
+
+    /**
+     * The newest passing run and the newest successful backup are taken from the timeline when it
+     * has one; when more failures than the timeline holds follow the last success, the catalog is
+     * asked, and the answer is the same.
+     */
+    @Test
+    void aSuccessOlderThanTheTimelineIsStillFound() throws Exception {
+        fixture = new ReportFixture("report-old-pass", false);
+        Catalog catalog = fixture.app.catalog(fixture.app.loadConfig(fixture.config));
+        Instant yesterday = Instant.parse("2026-11-23T03:00:00Z");
+        for (int i = 1; i <= StatusReports.HISTORY + 5; i++) {
+            Instant t = yesterday.plusSeconds(60L * i);
+            catalog.recordDrill(new DrillRecord("shop-failing", "shop", "fail-" + i, Optional.empty(), Outcome.FAILED, "fail " + i,
+                    t, t.plusSeconds(1), Optional.empty(), Optional.empty(), RunOrigin.SCHEDULE, "test"));
+            catalog.recordBackup(new BackupRecord("broken", Optional.empty(), BackupOutcome.FAILED, "fail " + i, t, t.plusSeconds(1),
+                    -1, -1, Optional.empty(), RunOrigin.SCHEDULE, "test"));
+        }
+        JsonNode doc = JSON.readTree(report("json").out());
+        JsonNode drill = byName(doc.get("drills"), "drill").get("shop-failing");
+        assertEquals(StatusReports.HISTORY, drill.get("history").size());
+        assertTrue(StreamSupport.stream(drill.get("history").spliterator(), false)
+                .noneMatch(r -> r.get("outcome").asText().equals("PASSED")), drill.toString());
+        // the fixture's pass of the day before; 25 failures follow it, then this morning's
+        assertEquals("2026-11-23T03:00:00Z", drill.get("last_pass_at").asText());
+        assertEquals("FAILED", drill.get("status").asText());
+        JsonNode source = byName(doc.get("sources"), "source").get("broken");
+        assertEquals(StatusReports.HISTORY, source.get("history").size());
+        assertEquals("2026-11-23T03:00:00Z", source.get("last_success_at").asText());
+        assertTrue(source.get("backup_id").asText().startsWith("20261123T030000Z-"), source.toString());
+    }
+
+    /** Two runs that started in the same second: the one recorded later is the newer. */
+    @Test
+    void ofTwoRunsStartedTogetherTheLaterRecordedIsTheLast() throws Exception {
+        fixture = new ReportFixture("report-tie", false);
+        Catalog catalog = fixture.app.catalog(fixture.app.loadConfig(fixture.config));
+        Instant t = Instant.parse("2026-11-24T03:00:00Z");
+        catalog.recordDrill(new DrillRecord("shop-stale", "shop", "tie-failed", Optional.empty(), Outcome.FAILED, "first",
+                t, t.plusSeconds(1), Optional.empty(), Optional.empty(), RunOrigin.SCHEDULE, "test"));
+        catalog.recordDrill(new DrillRecord("shop-stale", "shop", "tie-passed", Optional.empty(), Outcome.PASSED, "second",
+                t, t.plusSeconds(1), Optional.empty(), Optional.empty(), RunOrigin.SCHEDULE, "test"));
+        JsonNode drill = byName(JSON.readTree(report("json").out()).get("drills"), "drill").get("shop-stale");
+        assertEquals("OK", drill.get("status").asText(), drill.toString());
+        assertEquals("tie-passed", drill.get("history").get(0).get("run_id").asText());
+        assertEquals("tie-failed", drill.get("history").get(1).get("run_id").asText());
+        assertEquals(t.toString(), drill.get("last_pass_at").asText());
     }
 
     @Test
