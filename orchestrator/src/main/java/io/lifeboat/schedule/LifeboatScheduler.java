@@ -286,7 +286,7 @@ public final class LifeboatScheduler {
         }
     }
 
-    private static JobDetail jobDetail(ScheduledJob job, JobKey key) {
+    static JobDetail jobDetail(ScheduledJob job, JobKey key) {
         return JobBuilder.newJob(LifeboatQuartzJob.class).withIdentity(key).storeDurably()
                 .withDescription(job.kind().label() + " of " + job.name())
                 .usingJobData(LifeboatQuartzJob.KIND, job.kind().name())
@@ -301,7 +301,7 @@ public final class LifeboatScheduler {
         }
     }
 
-    private static Trigger cronTrigger(TriggerKey tk, JobKey job, String cron) {
+    static Trigger cronTrigger(TriggerKey tk, JobKey job, String cron) {
         return TriggerBuilder.newTrigger().withIdentity(tk).forJob(job)
                 .withSchedule(CronScheduleBuilder.cronSchedule(cron).inTimeZone(TimeZone.getDefault())
                         .withMisfireHandlingInstructionFireAndProceed())
