@@ -18,17 +18,22 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.quartz.JobDetail;
 import org.quartz.JobKey;
+import org.quartz.Trigger;
 import org.quartz.TriggerKey;
 
 /**
@@ -39,33 +44,29 @@ import org.quartz.TriggerKey;
  */
 class LifeboatSchedulerTest {
     private static final String CRON = "0 0 3 1 1 ?"; // New Year, 03:00: never fires while a test runs
-    private TestDirs dirs;
-    private ThrowawayPostgres pg;
+    /** Closed last to first after each test: the scheduler before its database. */
+    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private LifeboatScheduler scheduler;
 
     @AfterEach
-    void cleanUp() {
+    void cleanUp() throws Exception {
         if (scheduler != null) {
             scheduler.stop(Duration.ZERO);
         }
-        if (pg != null) {
-            pg.close();
-        }
-        if (dirs != null) {
-            dirs.close();
+        while (!opened.isEmpty()) {
+            opened.pop().close();
         }
     }
 
-    static Stream<String> databases() {
-        return Stream.of("h2", "postgres");
-    }
-
+    /** An H2 file in a fresh state directory, or a throwaway database on the machine's PostgreSQL. */
     private CatalogDatabase open(String kind) {
-        dirs = TestDirs.create("scheduler-" + kind);
+        TestDirs dirs = TestDirs.create("scheduler-" + kind);
+        opened.push(dirs);
         if (kind.equals("h2")) {
             return CatalogDatabase.open(CatalogConfig.inStateDir(dirs.dir));
         }
-        pg = ThrowawayPostgres.create("scheduler");
+        ThrowawayPostgres pg = ThrowawayPostgres.create("scheduler");
+        opened.push(pg);
         return CatalogDatabase.open(new CatalogConfig(pg.jdbcUrl(), Optional.of("postgres"), Optional.empty()));
     }
 
@@ -79,7 +80,7 @@ class LifeboatSchedulerTest {
     }
 
     @ParameterizedTest
-    @MethodSource("databases")
+    @ValueSource(strings = {"h2", "postgres"})
     void batchedRowsAreTheRowsQuartzWrites(String kind) throws Exception {
         CatalogDatabase db = open(kind);
         LifeboatScheduler s = scheduler(db);
@@ -101,7 +102,7 @@ class LifeboatSchedulerTest {
     }
 
     @ParameterizedTest
-    @MethodSource("databases")
+    @ValueSource(strings = {"h2", "postgres"})
     void anUnchangedJobIsNotRewrittenAChangedCronIsAndAGoneJobIsRemoved(String kind) throws Exception {
         CatalogDatabase db = open(kind);
         LifeboatScheduler s = scheduler(db);
@@ -131,13 +132,13 @@ class LifeboatSchedulerTest {
     }
 
     @ParameterizedTest
-    @MethodSource("databases")
+    @ValueSource(strings = {"h2", "postgres"})
     void aBatchMeetingAJobStoredMeanwhileWritesNothing(String kind) throws Exception {
         CatalogDatabase db = open(kind);
         scheduler(db).reconcile(List.of(backup("taken", CRON)));
         ScheduledJob taken = backup("taken", CRON);
         ScheduledJob fresh = backup("fresh", CRON);
-        Map<org.quartz.JobDetail, Set<? extends org.quartz.Trigger>> batch = new java.util.LinkedHashMap<>();
+        Map<JobDetail, Set<? extends Trigger>> batch = new LinkedHashMap<>();
         for (ScheduledJob j : List.of(fresh, taken)) {
             JobKey key = JobKey.jobKey(j.jobName(), LifeboatScheduler.GROUP);
             batch.put(LifeboatScheduler.jobDetail(j, key),
@@ -167,7 +168,7 @@ class LifeboatSchedulerTest {
                 ResultSetMetaData meta = rs.getMetaData();
                 String name = jobName.substring(jobName.indexOf('.') + 1);
                 for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    String column = meta.getColumnName(i).toUpperCase(java.util.Locale.ROOT);
+                    String column = meta.getColumnName(i).toUpperCase(Locale.ROOT);
                     if (column.equals("JOB_NAME") || column.equals("TRIGGER_NAME")) {
                         continue;
                     }
