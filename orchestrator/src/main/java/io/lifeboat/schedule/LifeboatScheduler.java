@@ -267,7 +267,9 @@ public final class LifeboatScheduler {
                     return;
                 }
             } catch (SQLException | java.io.IOException e) {
-                // rolled back: most likely another node stored some of these a moment ago; Quartz sorts it out
+                // Rolled back: most likely another node stored some of these a moment ago.
+                log.accept("storing the " + fresh.size() + " new jobs through Quartz instead:"
+                        + " the batched insert failed: " + e.getMessage());
             }
         }
         try {
