@@ -5,15 +5,18 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.quartz.CronTrigger;
 import org.quartz.JobDetail;
+import org.quartz.JobKey;
 import org.quartz.Trigger;
 import org.quartz.impl.jdbcjobstore.Constants;
 import org.quartz.spi.OperableTrigger;
@@ -28,7 +31,9 @@ import org.quartz.spi.OperableTrigger;
  * <p>Only for a scheduler in standby: Quartz's own path also wakes its scheduler thread, which a
  * running scheduler needs to see a trigger earlier than the one it waits for; in standby the
  * thread picks everything up when it starts. A new job's trigger needs none of the state checks:
- * lifeboat never pauses a group, and a job that did not exist cannot be running. Another node
+ * lifeboat never pauses a group, and a new job is not running, unless it was removed and added
+ * back while it ran on some node: Quartz's path then stores its trigger BLOCKED, so a batch with
+ * such a job (it has a fired-trigger row) is left to Quartz. Another node
  * that stored one of these jobs a moment ago makes the insert fail on the primary key: the
  * transaction rolls back and the caller falls back to Quartz. {@code LifeboatSchedulerTest}
  * checks that the rows match those Quartz writes itself.
@@ -50,7 +55,8 @@ final class JobStoreBulkInsert {
      * Inserts {@code jobs}, all or nothing.
      *
      * @return false, with nothing written, when a trigger is not a cron trigger, carries job data
-     *     of its own or would never fire: Quartz's own path handles (or rejects) those
+     *     of its own or would never fire, or a job is running: Quartz's own path handles (or
+     *     rejects) those
      * @throws SQLException when the insert failed and was rolled back (e.g. a job another node
      *     stored meanwhile)
      */
@@ -68,6 +74,9 @@ final class JobStoreBulkInsert {
             }
         }
         try (Connection c = db.connect()) {
+            if (anyRunning(c, schedulerName, jobs.keySet())) {
+                return false;
+            }
             c.setAutoCommit(false);
             try (PreparedStatement job = c.prepareStatement(JOB);
                  PreparedStatement trigger = c.prepareStatement(TRIGGER);
@@ -88,6 +97,24 @@ final class JobStoreBulkInsert {
             }
         }
         return true;
+    }
+
+    /** Whether any of {@code jobs} has a fired trigger (acquired or executing) on any node. */
+    private static boolean anyRunning(Connection c, String schedulerName, Set<JobDetail> jobs) throws SQLException {
+        Set<JobKey> keys = new HashSet<>();
+        jobs.forEach(j -> keys.add(j.getKey()));
+        try (PreparedStatement p = c.prepareStatement("SELECT JOB_NAME, JOB_GROUP FROM " + LifeboatScheduler.TABLE_PREFIX
+                + "FIRED_TRIGGERS WHERE SCHED_NAME = ?")) {
+            p.setString(1, schedulerName);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    if (keys.contains(JobKey.jobKey(rs.getString(1), rs.getString(2)))) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static void addJob(PreparedStatement p, String schedulerName, JobDetail j) throws SQLException, IOException {

@@ -40,7 +40,8 @@ import org.quartz.TriggerKey;
  * The scheduler's reconcile against a real job store, on H2 and on the machine's PostgreSQL, in
  * this JVM: the rows {@link JobStoreBulkInsert} writes at start-up are the rows Quartz writes
  * itself (so a Quartz upgrade that changes them fails here), an unchanged job is left alone, a
- * changed cron is rewritten, and a batch that meets a job stored meanwhile writes nothing.
+ * changed cron is rewritten, a batch that meets a job stored meanwhile writes nothing, and a job
+ * still running on some node is left to Quartz, which stores its trigger blocked.
  */
 class LifeboatSchedulerTest {
     private static final String CRON = "0 0 3 1 1 ?"; // New Year, 03:00: never fires while a test runs
@@ -150,6 +151,30 @@ class LifeboatSchedulerTest {
         // Nothing was left half-written that would stop the next reconcile from storing it.
         assertEquals(List.of("backup.fresh"), scheduler.reconcile(List.of(fresh, taken)).added());
         assertFalse(row(db, "TRIGGERS", "TRIGGER_NAME", "backup.fresh").isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void aJobAddedBackWhileItStillRunsSomewhereIsLeftToQuartzWhichBlocksIt(String kind) throws Exception {
+        CatalogDatabase db = open(kind);
+        LifeboatScheduler s = scheduler(db); // makes the job store's tables
+        // Removed, then added back, while another node still runs it: its fired-trigger row remains.
+        try (Connection c = db.connect();
+             PreparedStatement p = c.prepareStatement("INSERT INTO QRTZ_FIRED_TRIGGERS (SCHED_NAME, ENTRY_ID, TRIGGER_NAME, TRIGGER_GROUP,"
+                     + " INSTANCE_NAME, FIRED_TIME, SCHED_TIME, PRIORITY, STATE, JOB_NAME, JOB_GROUP, IS_NONCONCURRENT, REQUESTS_RECOVERY)"
+                     + " VALUES ('lifeboat', 'other-node-1', 'backup.busy', 'lifeboat', 'other-node', 1, 1, 5, 'EXECUTING', 'backup.busy',"
+                     + " 'lifeboat', TRUE, FALSE)")) {
+            assertEquals(1, p.executeUpdate());
+        }
+        ScheduledJob busy = backup("busy", CRON);
+        JobKey key = JobKey.jobKey(busy.jobName(), LifeboatScheduler.GROUP);
+        assertFalse(JobStoreBulkInsert.insert(db, "lifeboat", Map.of(LifeboatScheduler.jobDetail(busy, key),
+                Set.of(LifeboatScheduler.cronTrigger(TriggerKey.triggerKey(busy.jobName(), LifeboatScheduler.GROUP), key, CRON)))));
+        assertTrue(row(db, "JOB_DETAILS", "JOB_NAME", "backup.busy").isEmpty());
+
+        assertEquals(List.of("backup.busy"), s.reconcile(List.of(busy)).added());
+        assertEquals("BLOCKED", row(db, "TRIGGERS", "TRIGGER_NAME", "backup.busy").get("TRIGGER_STATE"),
+                "no second run while the first still runs elsewhere");
     }
 
     /**
