@@ -65,6 +65,7 @@ public final class LifeboatScheduler {
     /** How often a cluster node checks in; a node silent for about two of these is taken over. */
     static final Duration CLUSTER_CHECKIN = Duration.ofSeconds(5);
     static final int THREADS = 4;
+    static final String TABLE_PREFIX = "QRTZ_";
 
     private final Scheduler quartz;
     private final CatalogDatabase db;
@@ -107,7 +108,7 @@ public final class LifeboatScheduler {
         p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
         p.setProperty("org.quartz.jobStore.driverDelegateClass", db.isPostgres()
                 ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate" : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
-        p.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
+        p.setProperty("org.quartz.jobStore.tablePrefix", TABLE_PREFIX);
         p.setProperty("org.quartz.jobStore.useProperties", "true");
         p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
         p.setProperty("org.quartz.jobStore.isClustered", Boolean.toString(db.isPostgres()));
@@ -167,8 +168,9 @@ public final class LifeboatScheduler {
      *
      * <p>Batched, because a fleet has thousands of jobs and every Quartz call is a transaction of
      * its own: one call lists the jobs, one query reads every trigger's cron expression, one
-     * {@code deleteJobs} removes, and one {@code scheduleJobs} stores all new jobs with their
-     * triggers. Only a changed cron costs a call of its own. An unchanged trigger is not touched.
+     * {@code deleteJobs} removes, and one transaction stores all new jobs with their triggers
+     * (batched inserts at start-up). Only a changed cron costs a call of its own. An unchanged job
+     * or trigger is not touched.
      */
     public synchronized Reconciliation reconcile(List<ScheduledJob> wanted) {
         List<String> added = new ArrayList<>();
@@ -232,7 +234,8 @@ public final class LifeboatScheduler {
      */
     private Map<String, String> currentTriggers() throws SchedulerException {
         Map<String, String> result = new HashMap<>();
-        String sql = "SELECT t.TRIGGER_NAME, c.CRON_EXPRESSION FROM QRTZ_TRIGGERS t LEFT JOIN QRTZ_CRON_TRIGGERS c"
+        String sql = "SELECT t.TRIGGER_NAME, c.CRON_EXPRESSION FROM " + TABLE_PREFIX + "TRIGGERS t LEFT JOIN " + TABLE_PREFIX
+                + "CRON_TRIGGERS c"
                 + " ON c.SCHED_NAME = t.SCHED_NAME AND c.TRIGGER_NAME = t.TRIGGER_NAME AND c.TRIGGER_GROUP = t.TRIGGER_GROUP"
                 + " WHERE t.SCHED_NAME = ? AND t.TRIGGER_GROUP = ?";
         try (Connection c = db.connect(); PreparedStatement p = c.prepareStatement(sql)) {
@@ -249,10 +252,25 @@ public final class LifeboatScheduler {
         return result;
     }
 
-    /** Stores new jobs and their triggers in one transaction; one by one if another node raced us to some. */
+    /**
+     * Stores new jobs and their triggers in one transaction: batched inserts before the scheduler
+     * starts ({@link JobStoreBulkInsert}), else through Quartz; one by one if another node raced
+     * us to some.
+     */
     private void addJobs(Map<JobDetail, Set<? extends Trigger>> fresh) throws SchedulerException {
         if (fresh.isEmpty()) {
             return;
+        }
+        if (quartz.isInStandbyMode()) {
+            try {
+                if (JobStoreBulkInsert.insert(db, quartz.getSchedulerName(), fresh)) {
+                    return;
+                }
+            } catch (SQLException | java.io.IOException e) {
+                // Rolled back: most likely another node stored some of these a moment ago.
+                log.accept("storing the " + fresh.size() + " new jobs through Quartz instead:"
+                        + " the batched insert failed: " + e.getMessage());
+            }
         }
         try {
             quartz.scheduleJobs(fresh, false);
@@ -270,7 +288,7 @@ public final class LifeboatScheduler {
         }
     }
 
-    private static JobDetail jobDetail(ScheduledJob job, JobKey key) {
+    static JobDetail jobDetail(ScheduledJob job, JobKey key) {
         return JobBuilder.newJob(LifeboatQuartzJob.class).withIdentity(key).storeDurably()
                 .withDescription(job.kind().label() + " of " + job.name())
                 .usingJobData(LifeboatQuartzJob.KIND, job.kind().name())
@@ -285,7 +303,7 @@ public final class LifeboatScheduler {
         }
     }
 
-    private static Trigger cronTrigger(TriggerKey tk, JobKey job, String cron) {
+    static Trigger cronTrigger(TriggerKey tk, JobKey job, String cron) {
         return TriggerBuilder.newTrigger().withIdentity(tk).forJob(job)
                 .withSchedule(CronScheduleBuilder.cronSchedule(cron).inTimeZone(TimeZone.getDefault())
                         .withMisfireHandlingInstructionFireAndProceed())
