@@ -180,9 +180,10 @@ final class RestoreCommand extends ConfiguredCommand implements Callable<Integer
         @Parameters(index = "0", paramLabel = "REQUEST", description = "The request id 'restore --apply' printed.")
         String request;
 
-        // Not a documented parameter: a code given here would be in the process list (ps, /proc/PID/cmdline)
-        // for every local user to read. Accepted only to refuse it with a message that says what to do.
-        @Parameters(index = "1", arity = "0..1", paramLabel = "CODE", hidden = true)
+        // A code given here would be in the process list (ps, /proc/PID/cmdline) for every local user to
+        // read: only '-' (standard input) is accepted; anything else is refused with what to do instead.
+        @Parameters(index = "1", arity = "0..1", paramLabel = "-", description = {"'-': read the code from standard"
+                + " input (as --code-file -). The code itself is never accepted as an argument."})
         String codeInArguments;
 
         @Option(names = "--code-file", paramLabel = "FILE", description = {"Read the one-time code from the first line"
@@ -207,6 +208,10 @@ final class RestoreCommand extends ConfiguredCommand implements Callable<Integer
         }
 
         private String code() {
+            if ("-".equals(codeInArguments) && codeFile == null) {
+                // 'restore approve REQUEST -': the CODE place of the usage, read from standard input
+                return readCodeFile("-");
+            }
             if (codeInArguments != null) {
                 throw new LifeboatException(ExitCode.USAGE, "the one-time code must not be an argument: every user of this"
                         + " machine can read arguments in the process list. Nothing was changed and the request stays"

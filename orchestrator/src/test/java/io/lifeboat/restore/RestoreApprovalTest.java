@@ -251,10 +251,11 @@ class RestoreApprovalTest {
         Path config = configWithBackup("2s");
         String[] request = request(config);
         Thread.sleep(2_500);
-        // the code on standard input, as a script piping it from where the webhook delivered it would
+        // the code on standard input ('-' in the CODE place), as a script piping it from where the webhook
+        // delivered it would
         LifeboatProcess.Run approve = LifeboatProcess.run(List.of("bash", "-c", "printf '%s\\n' \"$CODE\" | "
                 + LifeboatProcess.shell(LifeboatProcess.command("--config", config.toString(), "restore", "approve",
-                request[0], "--code-file", "-"))), Map.of("CODE", request[1]));
+                request[0], "-"))), Map.of("CODE", request[1]));
         assertEquals(2, approve.exitCode(), approve.all());
         assertTrue(approve.err().contains("expired"), approve.err());
         assertEquals(List.of(), restoredDatabases());
