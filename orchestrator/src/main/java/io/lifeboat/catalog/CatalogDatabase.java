@@ -1,6 +1,7 @@
 package io.lifeboat.catalog;
 
 import io.lifeboat.config.CatalogConfig;
+import io.lifeboat.config.StateFiles;
 import io.lifeboat.drills.process.PrivateFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,7 +64,18 @@ public final class CatalogDatabase {
     public static CatalogDatabase open(CatalogConfig config) {
         CatalogDatabase db = connectOnly(config);
         db.migrate();
+        if (!config.isPostgres()) {
+            // made by root in a service account's state directory: the service must open it later
+            Path file = h2File(config);
+            for (String suffix : List.of(".mv.db", ".password", ".trace.db")) {
+                StateFiles.adopt(file.getParent(), file.resolveSibling(file.getFileName() + suffix));
+            }
+        }
         return db;
+    }
+
+    private static Path h2File(CatalogConfig config) {
+        return Path.of(config.jdbcUrl().substring("jdbc:h2:file:".length()).split(";", 2)[0]);
     }
 
     /** Resolves the connection settings without touching the schema. */
@@ -73,7 +85,7 @@ public final class CatalogDatabase {
             return new CatalogDatabase(config.jdbcUrl(), config.user().orElse(System.getProperty("user.name")), password, true);
         }
         String base = config.jdbcUrl();
-        Path file = Path.of(base.substring("jdbc:h2:file:".length()).split(";", 2)[0]);
+        Path file = h2File(config);
         String password = config.passwordFile().map(CatalogDatabase::readPassword).orElseGet(() -> h2Password(file));
         String url = base.toUpperCase(Locale.ROOT).contains("AUTO_SERVER=") ? base : base + ";AUTO_SERVER=TRUE";
         return new CatalogDatabase(url, config.user().orElse("lifeboat"), password, false);

@@ -1,6 +1,7 @@
 package io.lifeboat.catalog;
 
 import java.io.IOException;
+import io.lifeboat.config.StateFiles;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -60,6 +61,7 @@ public final class JobLocks {
         try {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             channel = FileChannel.open(dir.resolve(job + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            StateFiles.adopt(dir.getParent(), dir.resolve(job + ".lock"));
         } catch (IOException e) {
             throw new CatalogException("cannot open the lock file of " + job + " under " + dir + ": " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package io.lifeboat.drill;
 
+import io.lifeboat.config.StateFiles;
 import io.lifeboat.drills.DrillResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,6 +38,7 @@ public final class DrillResultStore {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, file);
             }
+            StateFiles.adopt(root.getParent(), file);
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record the drill result under " + root + ": " + e.getMessage(), e);

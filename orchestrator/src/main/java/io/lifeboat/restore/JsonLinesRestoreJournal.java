@@ -1,5 +1,6 @@
 package io.lifeboat.restore;
 
+import io.lifeboat.config.StateFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -54,6 +55,8 @@ public final class JsonLinesRestoreJournal implements RestoreJournal {
                 ch.write(ByteBuffer.wrap(line));
                 ch.force(true);
             }
+            // the requester and the approver (often root) both append: the file stays the state directory owner's
+            StateFiles.adopt(file.getParent(), file);
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot append to the restore journal " + file + ": " + ex.getMessage(), ex);
         }
