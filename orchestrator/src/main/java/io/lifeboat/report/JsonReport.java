@@ -11,6 +11,8 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.Optional;
 
 /**
@@ -131,8 +133,8 @@ final class JsonReport {
     /** A timeline entry's outcome and times. */
     private static void span(JsonGenerator g, String outcome, Instant started, Instant finished) throws IOException {
         g.writeStringField("outcome", outcome);
-        g.writeStringField("started_at", started.toString());
-        g.writeStringField("finished_at", finished.toString());
+        g.writeStringField("started_at", iso(started));
+        g.writeStringField("finished_at", iso(finished));
     }
 
     /** A timeline entry's last fields, and its end. */
@@ -151,7 +153,36 @@ final class JsonReport {
     }
 
     private static void time(JsonGenerator g, String key, Optional<Instant> t) throws IOException {
-        text(g, key, t.map(Instant::toString));
+        text(g, key, t.map(JsonReport::iso));
+    }
+
+    /**
+     * Exactly {@link Instant#toString()} (UTC, the fraction in groups of three digits, as many as
+     * needed), without the general formatter: over 2,000 items the report writes some 80,000
+     * times, and the formatter was a fifth of the JSON's cost.
+     */
+    private static final long FIRST_FOUR_DIGIT_YEAR = Instant.parse("1000-01-01T00:00:00Z").getEpochSecond();
+    private static final long LAST_FOUR_DIGIT_YEAR = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+
+    static String iso(Instant t) {
+        if (t.getEpochSecond() < FIRST_FOUR_DIGIT_YEAR || t.getEpochSecond() > LAST_FOUR_DIGIT_YEAR) {
+            return t.toString();   // signs and wider years: the rare case keeps the general code
+        }
+        LocalDateTime d = LocalDateTime.ofEpochSecond(t.getEpochSecond(), 0, ZoneOffset.UTC);
+        StringBuilder b = new StringBuilder(30).append(d.getYear());
+        two(two(two(two(two(b.append('-'), d.getMonthValue()).append('-'), d.getDayOfMonth()).append('T'), d.getHour())
+                .append(':'), d.getMinute()).append(':'), d.getSecond());
+        int nano = t.getNano();
+        if (nano != 0) {
+            int digits = nano % 1_000_000 == 0 ? 3 : nano % 1_000 == 0 ? 6 : 9;
+            String fraction = Integer.toString(nano + 1_000_000_000).substring(1, 1 + digits);
+            b.append('.').append(fraction);
+        }
+        return b.append('Z').toString();
+    }
+
+    private static StringBuilder two(StringBuilder b, int value) {
+        return b.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
     }
 
     private static void seconds(JsonGenerator g, String key, Optional<Duration> d) throws IOException {
