@@ -130,16 +130,27 @@ final class InsertRowCounter extends FilterInputStream {
         int i = from;
         try {
             while (i < end) {
-                byte c = b[i++];
                 if (str) {
                     if (esc) {
                         esc = false;
-                    } else if (c == '\\') {
+                        i++;
+                        continue;
+                    }
+                    // most of a dump is string values: run to the next quote or backslash
+                    byte c;
+                    do {
+                        c = b[i++];
+                    } while (c != '\'' && c != '\\' && i < end);
+                    if (c == '\\') {
                         esc = true;
                     } else if (c == '\'') {
                         str = false;
                     }
                     continue;
+                }
+                byte c = b[i++];
+                if (c > ')' && c != ';') {
+                    continue; // digits, commas, NULL, 0x…: nothing to track
                 }
                 if (c == '\'') {
                     str = true;
