@@ -86,7 +86,7 @@ final class InsertRowCounter extends FilterInputStream {
         int b = super.read();
         if (b >= 0) {
             synchronized (this) {
-                scan((byte) b);
+                scan(new byte[] {(byte) b}, 0, 1);
             }
         }
         return b;
@@ -129,7 +129,7 @@ final class InsertRowCounter extends FilterInputStream {
     }
 
     /**
-     * {@link #row} over a chunk, with the state in locals: returns where it stopped, at the end of
+     * The rows of an INSERT over a chunk, with the state in locals: returns where it stopped, at the end of
      * the chunk or just after the statement's closing {@code ;}.
      */
     private int rows(byte[] b, int from, int end) {
@@ -204,7 +204,9 @@ final class InsertRowCounter extends FilterInputStream {
                     }
                 } else {
                     state = State.SKIP_LINE;
-                    skip(c);
+                    if (c == '\n') {
+                        newLine();
+                    }
                 }
             }
             case NAME -> {
@@ -227,8 +229,7 @@ final class InsertRowCounter extends FilterInputStream {
                 }
             }
             case BEFORE_VALUES -> beforeValues(c);
-            case ROWS -> row(c);
-            case SKIP_LINE -> skip(c);
+            case ROWS, SKIP_LINE -> throw new IllegalStateException("scanned per chunk: " + state);
         }
     }
 
@@ -244,47 +245,6 @@ final class InsertRowCounter extends FilterInputStream {
             }
         } else {
             matched = c == VALUES[0] ? 1 : 0;
-        }
-    }
-
-    private void row(byte c) {
-        if (inString) {
-            if (escaped) {
-                escaped = false;
-            } else if (c == '\\') {
-                escaped = true;
-            } else if (c == '\'') {
-                inString = false;
-            }
-            return;
-        }
-        switch (c) {
-            case '\'' -> inString = true;
-            case '(' -> {
-                if (depth++ == 0) {
-                    counts.merge(table, 1L, Long::sum);
-                }
-            }
-            case ')' -> depth--;
-            case ';' -> {
-                if (depth == 0) {
-                    state = State.SKIP_LINE;
-                }
-            }
-            case '\n' -> {
-                // rows continue on the next line, which is no DELIMITER line
-                lineHead.setLength(0);
-                headTracked = false;
-            }
-            default -> {
-                // digits, commas, NULL, 0x…: nothing to track
-            }
-        }
-    }
-
-    private void skip(byte c) {
-        if (c == '\n') {
-            newLine();
         }
     }
 
