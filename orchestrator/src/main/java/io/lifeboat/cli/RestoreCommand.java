@@ -5,6 +5,7 @@ import io.lifeboat.ExitCode;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.drills.check.CheckResult;
+import io.lifeboat.drills.process.PrivateFiles;
 import io.lifeboat.restore.ApprovalRequests;
 import io.lifeboat.restore.RestoreAsk;
 import io.lifeboat.restore.RestorePlan;
@@ -16,7 +17,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -228,23 +228,24 @@ final class RestoreCommand extends ConfiguredCommand implements Callable<Integer
             }
         }
 
+        /** The code from a 0600 file, as every secret file of lifeboat is read, or from standard input ({@code -}). */
         private static String readCodeFile(String file) {
-            String where = file.equals("-") ? "standard input" : file;
-            try {
-                BufferedReader in = file.equals("-")
-                        ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-                        : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
-                String line;
-                try (in) {
-                    line = in.readLine();
+            if (!file.equals("-")) {
+                try {
+                    return PrivateFiles.readFirstLine(Path.of(file), "--code-file").strip();
+                } catch (PrivateFiles.UnsafeFileException e) {
+                    throw new LifeboatException(ExitCode.USAGE, e.getMessage() + "; nothing was changed");
                 }
+            }
+            try {
+                String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
                 if (line == null || line.isBlank()) {
-                    throw new LifeboatException(ExitCode.USAGE, "--code-file: " + where + " holds no code (its first line"
-                            + " is empty); nothing was changed");
+                    throw new LifeboatException(ExitCode.USAGE, "standard input holds no code (its first line is empty);"
+                            + " nothing was changed");
                 }
                 return line.strip();
             } catch (IOException e) {
-                throw new LifeboatException(ExitCode.USAGE, "--code-file: cannot read " + where + ": " + e.getMessage()
+                throw new LifeboatException(ExitCode.USAGE, "cannot read the code from standard input: " + e.getMessage()
                         + "; nothing was changed");
             }
         }

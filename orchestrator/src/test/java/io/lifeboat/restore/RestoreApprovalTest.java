@@ -213,7 +213,7 @@ class RestoreApprovalTest {
         String code = request[1];
 
         LifeboatProcess.Run self = asRequester("--config", config.toString(), "restore", "approve", id, "--code-file",
-                codeFile(code).toString());
+                requestersCodeFile(code).toString());
         assertEquals(2, self.exitCode(), self.all());
         assertTrue(self.err().contains("a different OS user must approve"), self.err());
 
@@ -306,6 +306,13 @@ class RestoreApprovalTest {
         assertEquals(List.of(RestoreJournal.Event.REQUESTED, RestoreJournal.Event.CODE_SENT),
                 journal().stream().map(RestoreJournal.Entry::event).toList(), "nothing happened to the request");
 
+        // a code file others can read is refused like any secret file of lifeboat, naming the fix
+        Path readable = codeFile(request[1]);
+        Files.setPosixFilePermissions(readable, PosixFilePermissions.fromString("rw-r--r--"));
+        Cli.Run loose = Cli.run("--config", config.toString(), "restore", "approve", request[0], "--code-file", readable.toString());
+        assertEquals(2, loose.exitCode(), loose.all());
+        assertTrue(loose.err().contains("chmod 600 " + readable), loose.err());
+
         Cli.Run fromFile = Cli.run("--config", config.toString(), "restore", "approve", request[0], "--code-file",
                 codeFile(request[1]).toString(), "--format", "json");
         assertEquals(0, fromFile.exitCode(), fromFile.all());
@@ -313,11 +320,18 @@ class RestoreApprovalTest {
         source.pg.execute("postgres", "DROP DATABASE \"" + database + "\";");
     }
 
-    /** A file with the code on its first line, readable by the requester too (for the same-user refusal). */
+    /** A 0600 file with the code on its first line, as --code-file requires. */
     private Path codeFile(String code) throws IOException {
         Path file = Files.createTempFile(dir, "code", ".txt");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         Files.writeString(file, code + "\n");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        return file;
+    }
+
+    /** {@link #codeFile}, owned by the requester (for the same-user refusal). */
+    private Path requestersCodeFile(String code) throws IOException {
+        Path file = codeFile(code);
+        Files.setAttribute(file, "unix:uid", requesterUid);
         return file;
     }
 }
