@@ -80,6 +80,28 @@ class CliTest {
         assertTrue(run.err().contains("valt"), run.err());
     }
 
+    /** drill list reads the catalog: one that cannot be reached is exit 3, naming it, not an empty list. */
+    @Test
+    void drillListWithAnUnreachableCatalogCouldNotComplete() throws Exception {
+        Path config = dir.resolve("catalog-down.yaml");
+        Files.writeString(config, """
+                sources:
+                  shop: { engine: postgres, host: db.invalid, database: shop, user: backup, target: vault }
+                targets:
+                  vault: { url: "file:///nonexistent/repository" }
+                encryption:
+                  recipients: [ "%s" ]
+                drills:
+                  shop-drill: { source: shop, sandbox: ephemeral }
+                catalog:
+                  url: jdbc:postgresql://127.0.0.1:1/lifeboat
+                  user: lifeboat
+                """.formatted(AgeEncryption.generateKeyPair().recipient()));
+        Cli.Run run = Cli.run("--config", config.toString(), "drill", "list");
+        assertEquals(3, run.exitCode(), run.all());
+        assertTrue(run.err().contains("catalog") && run.err().contains("127.0.0.1:1"), run.err());
+    }
+
     @Test
     void configFileComesFromOptionThenEnvironmentThenWorkingDirectory() {
         assertEquals(Path.of("x.yaml"), GlobalOptions.resolve(Path.of("x.yaml"), Map.of("LIFEBOAT_CONFIG", "/etc/y.yaml")));
