@@ -34,6 +34,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Runs a configured drill: picks the backup (newest complete, or the one asked for) with the
@@ -59,6 +60,17 @@ public final class DrillService {
 
     /** As {@link #run(LifeboatConfig, String, Optional)}, telling {@code progress} what the drill is doing. */
     public DrillRun run(LifeboatConfig config, String drillName, Optional<String> backupId, DrillProgress progress) {
+        TargetConfig target = config.targetOf(config.sourceOf(config.drill(drillName)));
+        return run(config, drillName, backupId, progress, () -> app.openForReading(target));
+    }
+
+    /**
+     * As {@link #run(LifeboatConfig, String, Optional, DrillProgress)}, with the reader's view of
+     * the drill's target from {@code readerOpening} (a caller may have started opening it early);
+     * the drill closes what it gets.
+     */
+    public DrillRun run(LifeboatConfig config, String drillName, Optional<String> backupId, DrillProgress progress,
+                        Supplier<StorageTarget> readerOpening) {
         DrillConfig drill = config.drill(drillName);
         SourceConfig source = config.sourceOf(drill);
         TargetConfig target = config.targetOf(source);
@@ -76,7 +88,7 @@ public final class DrillService {
         SandboxProvider provider = provider(config, drill, source);
         Instant started = app.clock().instant();
         DrillResult result;
-        try (StorageTarget reader = app.openForReading(target)) {
+        try (StorageTarget reader = readerOpening.get()) {
             Optional<BackupEntry> chosen;
             try {
                 chosen = choose(reader, source, backupId);

@@ -56,11 +56,22 @@ public final class Jobs {
     public BackupResult backup(LifeboatConfig config, String sourceName, RunOrigin origin, Progress progress,
                                Consumer<String> warnings) {
         SourceConfig source = config.source(sourceName);
+        // The target's client (its SDK, and for an assumed role a call to STS) is built while the
+        // catalog opens: each takes a few hundred milliseconds of a short backup's start, and
+        // neither needs the other. Building a client writes nothing, so it may start before the lock.
+        Opening<StorageTarget> writerOpening = Opening.start("lifeboat-open-target", () -> app.openForWriting(config.targetOf(source)));
+        try (writerOpening) {
+            return backup(config, source, origin, progress, warnings, writerOpening);
+        }
+    }
+
+    private BackupResult backup(LifeboatConfig config, SourceConfig source, RunOrigin origin, Progress progress,
+                                Consumer<String> warnings, Opening<StorageTarget> writerOpening) {
         Optional<Catalog> catalog = openCatalog(config, warnings);
         try (JobLocks.Held lock = lock(config, catalog, JobKind.BACKUP, source.name())) {
             Instant started = app.clock().instant();
             BackupResult result;
-            try (StorageTarget writer = app.openForWriting(config.targetOf(source))) {
+            try (StorageTarget writer = writerOpening.take()) {
                 result = app.pipeline(config, source, writer).run(source, progress);
             } catch (LifeboatException e) {
                 BackupOutcome outcome = e.exitCode() == ExitCode.FAILED ? BackupOutcome.FAILED : BackupOutcome.ERRORED;
@@ -95,9 +106,18 @@ public final class Jobs {
     public DrillService.DrillRun drill(LifeboatConfig config, String drillName, Optional<String> backupId, RunOrigin origin,
                                        Consumer<String> warnings, DrillProgress progress) {
         DrillConfig drill = config.drill(drillName);
+        // As for a backup: the reader's client is built while the catalog opens.
+        TargetConfig target = config.targetOf(config.sourceOf(drill));
+        try (Opening<StorageTarget> readerOpening = Opening.start("lifeboat-open-target", () -> app.openForReading(target))) {
+            return drill(config, drill, backupId, origin, warnings, progress, readerOpening);
+        }
+    }
+
+    private DrillService.DrillRun drill(LifeboatConfig config, DrillConfig drill, Optional<String> backupId, RunOrigin origin,
+                                        Consumer<String> warnings, DrillProgress progress, Opening<StorageTarget> readerOpening) {
         Optional<Catalog> catalog = openCatalog(config, warnings);
         try (JobLocks.Held lock = lock(config, catalog, JobKind.DRILL, drill.name())) {
-            DrillService.DrillRun run = new DrillService(app).run(config, drill.name(), backupId, progress);
+            DrillService.DrillRun run = new DrillService(app).run(config, drill.name(), backupId, progress, readerOpening::take);
             DrillResult r = run.result();
             record(catalog, warnings, c -> c.recordDrill(new DrillRecord(r.drill(), drill.source(), r.runId(), r.backupId(),
                     r.outcome(), r.reason(), r.startedAt(), r.finishedAt(), r.backupAge(), r.restoreDuration(), origin,
