@@ -6,6 +6,7 @@ import io.lifeboat.LifeboatException;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.drills.check.CheckResult;
 import io.lifeboat.drills.process.PrivateFiles;
+import io.lifeboat.drills.restore.Ownership;
 import io.lifeboat.restore.ApprovalRequests;
 import io.lifeboat.restore.RestoreAsk;
 import io.lifeboat.restore.RestorePlan;
@@ -71,6 +72,10 @@ final class RestoreCommand extends ConfiguredCommand implements Callable<Integer
     @Option(names = "--replace", description = "Swap the restored database in for the existing one, which is kept renamed.")
     boolean replace;
 
+    @Option(names = "--no-owner", description = "Restore without the backup's owners and grants: every object belongs to"
+            + " the source's user (for a server that lacks the backup's roles). By default they are restored as they were.")
+    boolean noOwner;
+
     @Option(names = "--apply", description = "Carry out the plan, after the source's gate confirms a person wants it.")
     boolean apply;
 
@@ -89,7 +94,7 @@ final class RestoreCommand extends ConfiguredCommand implements Callable<Integer
         LifeboatConfig config = config();
         Warnings.blastRadius(config.targetOf(config.source(sourceName))).ifPresent(w -> err().println("warning: " + w));
         RestoreAsk ask = new RestoreAsk(sourceName, Optional.ofNullable(backupId), Optional.ofNullable(at).map(RestoreCommand::instant),
-                Optional.ofNullable(into), replace);
+                Optional.ofNullable(into), replace, noOwner ? Ownership.RESTORING_USER : Ownership.AS_IN_BACKUP);
         RestoreService service = new RestoreService(app, w -> err().println("warning: " + w));
         RestorePlan plan = service.plan(config, ask);
         if (!apply) {

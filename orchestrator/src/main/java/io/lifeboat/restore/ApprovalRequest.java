@@ -1,5 +1,6 @@
 package io.lifeboat.restore;
 
+import io.lifeboat.drills.restore.Ownership;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -13,6 +14,7 @@ import java.util.Optional;
  * @param database     the database the plan restores into
  * @param into         {@code --into} as given
  * @param replace      {@code --replace}
+ * @param ownership    {@code --no-owner} or not
  * @param plannedAt    the plan's time (the names of the databases it creates carry it)
  * @param requesterUid the OS user who asked
  * @param requester    that user's name, for people
@@ -22,16 +24,16 @@ import java.util.Optional;
  * @param codeHash     {@link OneTimeCode#hash} of the code and {@link #binding()}
  */
 public record ApprovalRequest(String id, String source, String backupId, String database, Optional<String> into,
-                              boolean replace, Instant plannedAt, int requesterUid, String requester, Instant createdAt,
+                              boolean replace, Ownership ownership, Instant plannedAt, int requesterUid, String requester, Instant createdAt,
                               Instant expiresAt, String salt, String codeHash) {
 
     /** Everything the code approves: changing any of it in the file invalidates the code. */
     public String binding() {
-        return String.join("\n", id, source, backupId, database, into.orElse(""), Boolean.toString(replace),
+        return String.join("\n", id, source, backupId, database, into.orElse(""), Boolean.toString(replace), ownership.name(),
                 plannedAt.toString(), Integer.toString(requesterUid), createdAt.toString(), expiresAt.toString());
     }
 
     public RestoreAsk ask() {
-        return new RestoreAsk(source, Optional.of(backupId), Optional.empty(), into, replace);
+        return new RestoreAsk(source, Optional.of(backupId), Optional.empty(), into, replace, ownership);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lifeboat.ExitCode;
 import io.lifeboat.LifeboatException;
+import io.lifeboat.drills.restore.Ownership;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -69,9 +70,9 @@ public final class ApprovalRequests {
         String code = OneTimeCode.generate();
         String salt = OneTimeCode.newSalt();
         ApprovalRequest unsigned = new ApprovalRequest(id, plan.source(), plan.backup().id(), plan.database(), ask.into(),
-                ask.replace(), plan.plannedAt(), requester.uid(), requester.name(), now, now.plus(expiry), salt, "");
+                ask.replace(), ask.ownership(), plan.plannedAt(), requester.uid(), requester.name(), now, now.plus(expiry), salt, "");
         ApprovalRequest request = new ApprovalRequest(id, plan.source(), plan.backup().id(), plan.database(), ask.into(),
-                ask.replace(), plan.plannedAt(), requester.uid(), requester.name(), now, now.plus(expiry), salt,
+                ask.replace(), ask.ownership(), plan.plannedAt(), requester.uid(), requester.name(), now, now.plus(expiry), salt,
                 OneTimeCode.hash(salt, code, unsigned.binding()));
         Path file = dir.resolve(id + ".json");
         try {
@@ -98,7 +99,7 @@ public final class ApprovalRequests {
             JsonNode n = JSON.readTree(Files.readString(file));
             ApprovalRequest r = new ApprovalRequest(n.get("id").asText(), n.get("source").asText(), n.get("backup_id").asText(),
                     n.get("database").asText(), Optional.ofNullable(n.get("into")).filter(x -> !x.isNull()).map(JsonNode::asText),
-                    n.get("replace").asBoolean(), Instant.parse(n.get("planned_at").asText()), n.get("requester_uid").asInt(),
+                    n.get("replace").asBoolean(), ownership(n), Instant.parse(n.get("planned_at").asText()), n.get("requester_uid").asInt(),
                     n.get("requester").asText(), Instant.parse(n.get("created_at").asText()),
                     Instant.parse(n.get("expires_at").asText()), n.get("salt").asText(), n.get("code_hash").asText());
             return new Loaded(r, OsUser.ownerUid(file), closedAs(id));
@@ -142,6 +143,19 @@ public final class ApprovalRequests {
         }
     }
 
+    /**
+     * A request file's ownership. A file without the field cannot be approved as written: its code
+     * was bound without it, so the binding check refuses it whatever is assumed here.
+     */
+    private static Ownership ownership(JsonNode n) {
+        JsonNode o = n.get("ownership");
+        try {
+            return o == null || o.isNull() ? Ownership.AS_IN_BACKUP : Ownership.valueOf(o.asText());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown ownership \"" + o.asText() + "\"");
+        }
+    }
+
     private static String toJson(ApprovalRequest r) {
         ObjectNode n = JSON.createObjectNode();
         n.put("id", r.id());
@@ -150,6 +164,7 @@ public final class ApprovalRequests {
         n.put("database", r.database());
         r.into().ifPresentOrElse(i -> n.put("into", i), () -> n.putNull("into"));
         n.put("replace", r.replace());
+        n.put("ownership", r.ownership().name());
         n.put("planned_at", r.plannedAt().toString());
         n.put("requester_uid", r.requesterUid());
         n.put("requester", r.requester());

@@ -1,5 +1,6 @@
 package io.lifeboat.restore;
 
+import io.lifeboat.drills.restore.Ownership;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -11,7 +12,9 @@ import java.util.Optional;
  * @param at       the newest complete backup taken at or before this time ({@code --at})
  * @param into     the database to restore into ({@code --into}); empty: a new {@code <db>_restored_<time>}
  * @param replace  put the restored database in the place of {@code into} (or the source's database)
+ * @param ownership the backup's owners and grants ({@link Ownership#AS_IN_BACKUP}, the default), or
+ *                 everything owned by the restoring user ({@code --no-owner})
  */
 public record RestoreAsk(String source, Optional<String> backupId, Optional<Instant> at, Optional<String> into,
-                         boolean replace) {
+                         boolean replace, Ownership ownership) {
 }

@@ -82,7 +82,7 @@ public final class RestoreExecutor {
                 return run.end(Outcome.ERRORED, "database " + plan.database() + " to replace is no longer on " + plan.where()
                         + "; nothing was created");
             }
-            try (NewDatabase db = server.createNew(plan.restoreInto(), plan.manifest().serverVersion())) {
+            try (NewDatabase db = server.createNew(plan.restoreInto(), plan.manifest().serverVersion(), plan.ownership())) {
                 run.step("create", Outcome.PASSED, t, db.describe());
                 t = app.clock().instant();
                 db.restore(backup.open(run::record), plan.manifest().dumpFormat());

@@ -4,6 +4,7 @@ import io.lifeboat.backup.Manifest;
 import io.lifeboat.config.RestorePolicy;
 import io.lifeboat.drills.check.Check;
 import io.lifeboat.drills.restore.ExistingDatabase;
+import io.lifeboat.drills.restore.Ownership;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,6 +27,8 @@ import java.util.Optional;
  * @param expectedDuration the last drill's restore time of this source, if a drill ever restored one
  * @param expectedBasis    where the expectation comes from, or why there is none
  * @param checks           what runs against the restored database before success is reported
+ * @param ownership        the backup's owners and grants, or everything owned by {@code restoringUser}
+ * @param restoringUser    the user the restore connects as (the source's)
  * @param gate             who must confirm
  * @param plannedAt        when the plan was made (names carry this time)
  * @param warnings         things a person should know (a newer damaged backup skipped, …)
@@ -34,6 +37,7 @@ import java.util.Optional;
 public record RestorePlan(String source, String where, String host, int port, BackupFacts backup, String database,
                           String restoreInto, Optional<ExistingDatabase> existing, Optional<String> keepOldAs,
                           Optional<Duration> expectedDuration, String expectedBasis, List<PlannedCheck> checks,
+                          Ownership ownership, String restoringUser,
                           RestorePolicy.Gate gate, Instant plannedAt, List<String> warnings, Manifest manifest) {
 
     public RestorePlan {

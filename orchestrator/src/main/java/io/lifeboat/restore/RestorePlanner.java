@@ -110,7 +110,8 @@ public final class RestorePlanner {
                 Duration.between(manifest.startedAt(), plannedAt), manifest.storedBytes(), manifest.sha256(),
                 drillOutcomeOf(config, source, history, manifest.backupId()));
         return new RestorePlan(source.name(), server.describe(), source.host(), source.port(), facts, database, restoreInto,
-                existing, keepOldAs, expected, expectedBasis, checks(config, source, manifest), source.restore().gate(),
+                existing, keepOldAs, expected, expectedBasis, checks(config, source, manifest), ask.ownership(), source.user(),
+                source.restore().gate(),
                 plannedAt, warnings, manifest);
     }
 

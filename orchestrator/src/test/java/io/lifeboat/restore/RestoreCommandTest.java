@@ -11,6 +11,7 @@ import io.lifeboat.catalog.Catalog;
 import io.lifeboat.catalog.CatalogDatabase;
 import io.lifeboat.config.CatalogConfig;
 import io.lifeboat.drills.Outcome;
+import io.lifeboat.drills.restore.Ownership;
 import io.lifeboat.testing.Cli;
 import io.lifeboat.testing.LifeboatProcess;
 import io.lifeboat.testing.SampleSource;
@@ -323,11 +324,67 @@ class RestoreCommandTest {
 
     /** The plan and its execution without the gate (the gates are tested through the command line above). */
     private static Executed planAndExecute(Path config, boolean replace) {
-        Application app = Application.standard();
-        var loaded = app.loadConfig(config);
-        RestorePlan plan = new RestoreService(app, w -> { }).plan(loaded, new RestoreAsk("shop", Optional.empty(), Optional.empty(),
-                Optional.empty(), replace));
-        return new Executed(plan, new RestoreExecutor(app).execute(loaded, plan));
+        return planAndExecute(config, replace, Ownership.AS_IN_BACKUP);
+    }
+
+    private static Executed planAndExecute(Path config, boolean replace, Ownership ownership) {
+        try (Application app = Application.standard()) {
+            var loaded = app.loadConfig(config);
+            RestorePlan plan = new RestoreService(app, w -> { }).plan(loaded, new RestoreAsk("shop", Optional.empty(),
+                    Optional.empty(), Optional.empty(), replace, ownership));
+            return new Executed(plan, new RestoreExecutor(app).execute(loaded, plan));
+        }
+    }
+
+    /**
+     * A restore onto the real server gives every object its owner and grants back: restored as the
+     * administrator, the application's role would be refused on every table. Where the server
+     * lacks a role the backup names, the restore fails naming it and leaves nothing behind, and
+     * {@code --no-owner} is the way out.
+     */
+    @Test
+    void ownersAndGrantsComeBackAsInTheBackupAndAMissingRoleFailsUntilNoOwnerIsAsked() throws IOException {
+        String owner = "lifeboat_owner_" + ProcessHandle.current().pid();
+        String reader = "lifeboat_reader_" + ProcessHandle.current().pid();
+        source.pg.execute("postgres", "CREATE ROLE " + owner + "; CREATE ROLE " + reader + ";");
+        source.pg.execute("shop", "CREATE TABLE owned_things (id int PRIMARY KEY); INSERT INTO owned_things VALUES (1);"
+                + " ALTER TABLE owned_things OWNER TO " + owner + "; GRANT SELECT ON owned_things TO " + reader + ";");
+        try {
+            Path config = config();
+            backup(config);
+
+            Executed kept = planAndExecute(config, false, Ownership.AS_IN_BACKUP);
+            assertEquals(Outcome.PASSED, kept.result().outcome(), kept.result().reason());
+            String restored = kept.result().database().orElseThrow();
+            assertEquals(owner, source.pg.execute(restored, "SELECT tableowner FROM pg_tables WHERE tablename = 'owned_things';").strip());
+            assertEquals("t", source.pg.execute(restored, "SELECT has_table_privilege('" + reader + "', 'owned_things', 'SELECT');").strip());
+            assertTrue(RestorePlanText.text(kept.plan()).contains("owners    as in the backup"), RestorePlanText.text(kept.plan()));
+
+            // the server loses a role the backup grants to
+            source.pg.execute(restored, "DROP OWNED BY " + reader + ";");
+            source.pg.execute("shop", "DROP OWNED BY " + reader + ";");
+            source.pg.execute("postgres", "DROP ROLE " + reader + ";");
+            List<String> before = restoredDatabases();
+            Executed refused = planAndExecute(config, false, Ownership.AS_IN_BACKUP);
+            assertEquals(Outcome.FAILED, refused.result().outcome(), refused.result().reason());
+            assertTrue(refused.result().reason().contains("role \"" + reader + "\" does not exist"), refused.result().reason());
+            assertEquals(before, restoredDatabases(), "the failed restore's new database is dropped");
+
+            Executed noOwner = planAndExecute(config, false, Ownership.RESTORING_USER);
+            assertEquals(Outcome.PASSED, noOwner.result().outcome(), noOwner.result().reason());
+            String plain = noOwner.result().database().orElseThrow();
+            assertEquals("postgres", source.pg.execute(plain, "SELECT tableowner FROM pg_tables WHERE tablename = 'owned_things';").strip());
+            assertEquals("1", source.pg.execute(plain, "SELECT count(*) FROM owned_things;").strip());
+            assertTrue(RestorePlanText.text(noOwner.plan()).contains("owners    --no-owner: every object will belong to postgres"),
+                    RestorePlanText.text(noOwner.plan()));
+
+            Cli.Run plan = Cli.run("--config", config.toString(), "restore", "shop", "--no-owner", "--format", "json");
+            assertEquals(0, plan.exitCode(), plan.all());
+            assertEquals("restoring_user", JSON.readTree(plan.out()).get("ownership").asText());
+            assertEquals("postgres", JSON.readTree(plan.out()).get("restoring_user").asText());
+        } finally {
+            source.pg.execute("shop", "DROP TABLE IF EXISTS owned_things;");
+        }
     }
 
     @Test

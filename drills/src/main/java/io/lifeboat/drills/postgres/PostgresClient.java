@@ -5,6 +5,7 @@ import io.lifeboat.drills.process.PrivateFiles;
 import io.lifeboat.drills.process.ProcessOutcome;
 import io.lifeboat.drills.process.ToolLauncher;
 import io.lifeboat.drills.process.ToolProcess;
+import io.lifeboat.drills.restore.Ownership;
 import io.lifeboat.drills.sandbox.DumpReadException;
 import io.lifeboat.drills.sandbox.ClientRun;
 import io.lifeboat.drills.sandbox.DatabaseClient;
@@ -219,11 +220,26 @@ final class PostgresClient implements DatabaseClient {
      */
     @Override
     public void restore(String database, InputStream dump, Duration limit) throws RestoreFailedException, DumpReadException {
+        // a sandbox has none of the source's roles: everything belongs to the sandbox's user
+        restore(database, dump, limit, Ownership.RESTORING_USER);
+    }
+
+    /**
+     * As {@link #restore(String, InputStream, Duration)}, keeping the archive's owners and grants
+     * ({@link Ownership#AS_IN_BACKUP}: pg_restore's {@code ALTER … OWNER TO} and {@code GRANT}s
+     * run, and a role missing on the server stops the restore with its name) or not
+     * ({@code --no-owner --no-privileges}).
+     */
+    public void restore(String database, InputStream dump, Duration limit, Ownership ownership)
+            throws RestoreFailedException, DumpReadException {
+        List<String> args = new ArrayList<>(List.of("--no-password"));
+        if (ownership == Ownership.RESTORING_USER) {
+            args.addAll(List.of("--no-owner", "--no-privileges"));
+        }
         ClientRun.Finished f;
         try (PassFile pass = passFile()) {
-            f = ClientRun.restore(launcher.start("pg_restore", List.of("--no-password", "--no-owner", "--no-privileges",
-                    "--exit-on-error", "--dbname=" + conninfo(database, pass.path(), Optional.empty())), CLIENT_ENV),
-                    dump, limit, CLIENT_GRACE);
+            args.addAll(List.of("--exit-on-error", "--dbname=" + conninfo(database, pass.path(), Optional.empty())));
+            f = ClientRun.restore(launcher.start("pg_restore", args, CLIENT_ENV), dump, limit, CLIENT_GRACE);
         }
         f.requireRestored(limit);
     }

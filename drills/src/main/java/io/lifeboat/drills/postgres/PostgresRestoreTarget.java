@@ -3,8 +3,10 @@ package io.lifeboat.drills.postgres;
 import io.lifeboat.drills.process.PrivateFiles;
 import io.lifeboat.drills.restore.ExistingDatabase;
 import io.lifeboat.drills.restore.NewDatabase;
+import io.lifeboat.drills.restore.Ownership;
 import io.lifeboat.drills.restore.RestoreTarget;
 import io.lifeboat.drills.restore.RestoreTargetException;
+import io.lifeboat.drills.sandbox.ClientSandbox;
 import io.lifeboat.drills.sandbox.DumpReadException;
 import io.lifeboat.drills.sandbox.QueryFailedException;
 import io.lifeboat.drills.sandbox.QueryResult;
@@ -76,7 +78,8 @@ public final class PostgresRestoreTarget implements RestoreTarget {
     }
 
     @Override
-    public NewDatabase createNew(String database, String backupServerVersion) throws RestoreTargetException {
+    public NewDatabase createNew(String database, String backupServerVersion, Ownership ownership)
+            throws RestoreTargetException {
         if (database.length() > io.lifeboat.drills.sandbox.ThrowawayDatabases.MAX_NAME) {
             throw new RestoreTargetException("database name " + database + " is longer than " + io.lifeboat.drills.sandbox.ThrowawayDatabases.MAX_NAME
                     + " characters; PostgreSQL would truncate it");
@@ -93,7 +96,7 @@ public final class PostgresRestoreTarget implements RestoreTarget {
             throw new RestoreTargetException("could not create database " + database + " on " + describe() + ": "
                     + e.getMessage(), e);
         }
-        return new Created(database, client);
+        return new Created(database, client, ownership);
     }
 
     /** A client whose tools read the backup's archive and talk to this server. */
@@ -113,13 +116,15 @@ public final class PostgresRestoreTarget implements RestoreTarget {
     private final class Created implements NewDatabase {
         private final String name;
         private final PostgresClient client;
-        /** The drills' view of a database on a server: restore, query and count exactly as drills do. */
+        private final Ownership ownership;
+        /** The drills' view of a database on a server: query and count exactly as drills do. */
         private final ServerSandbox view;
         private boolean kept;
 
-        Created(String name, PostgresClient client) {
+        Created(String name, PostgresClient client, Ownership ownership) {
             this.name = name;
             this.client = client;
+            this.ownership = ownership;
             this.view = new ServerSandbox(server, name, 0, "", client, List.of());
         }
 
@@ -140,7 +145,8 @@ public final class PostgresRestoreTarget implements RestoreTarget {
 
         @Override
         public void restore(InputStream dump, String dumpFormat) throws RestoreFailedException, DumpReadException {
-            view.restore(dump, dumpFormat);
+            PostgresDumpFormats.requireRestorable(dumpFormat);
+            client.restore(name, dump, ClientSandbox.RESTORE_LIMIT, ownership);
         }
 
         @Override

@@ -27,7 +27,8 @@ public interface RestoreTarget {
      * Creates an empty database {@code database} to restore into. It must not exist yet.
      *
      * @param backupServerVersion the server version the backup was taken from (picks the tools)
+     * @param ownership           who owns the restored objects, and whether the backup's grants come back
      * @throws RestoreTargetException it exists already, or could not be created
      */
-    NewDatabase createNew(String database, String backupServerVersion) throws RestoreTargetException;
+    NewDatabase createNew(String database, String backupServerVersion, Ownership ownership) throws RestoreTargetException;
 }
