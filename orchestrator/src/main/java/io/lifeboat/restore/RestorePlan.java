@@ -28,7 +28,7 @@ import java.util.Optional;
  * @param expectedBasis    where the expectation comes from, or why there is none
  * @param checks           what runs against the restored database before success is reported
  * @param ownership        the backup's owners and grants, or everything owned by {@code restoringUser}
- * @param restoringUser    the user the restore connects as (the source's)
+ * @param ownershipNote    what that means on this server, for people
  * @param gate             who must confirm
  * @param plannedAt        when the plan was made (names carry this time)
  * @param warnings         things a person should know (a newer damaged backup skipped, …)
@@ -37,7 +37,7 @@ import java.util.Optional;
 public record RestorePlan(String source, String where, String host, int port, BackupFacts backup, String database,
                           String restoreInto, Optional<ExistingDatabase> existing, Optional<String> keepOldAs,
                           Optional<Duration> expectedDuration, String expectedBasis, List<PlannedCheck> checks,
-                          Ownership ownership, String restoringUser,
+                          Ownership ownership, String ownershipNote,
                           RestorePolicy.Gate gate, Instant plannedAt, List<String> warnings, Manifest manifest) {
 
     public RestorePlan {

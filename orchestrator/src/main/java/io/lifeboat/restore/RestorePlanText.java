@@ -38,14 +38,7 @@ public final class RestorePlanText {
         for (RestorePlan.PlannedCheck c : p.checks()) {
             s.append("check     ").append(c.description()).append('\n');
         }
-        s.append("owners    ").append(switch (p.ownership()) {
-            case AS_IN_BACKUP -> "as in the backup: every object gets its owner and grants back (the roles must exist on this"
-                    + " server and " + p.restoringUser() + " must be allowed to give objects to them; if not, the restore"
-                    + " fails naming the role: add --no-owner)";
-            case RESTORING_USER -> "--no-owner: every object will belong to " + p.restoringUser()
-                    + "; the backup's grants are left out";
-        }).append('\n');
-        s.append("          the database's own owner, settings and grants are the server's, not in a database's dump\n");
+        s.append("owners    ").append(p.ownershipNote()).append('\n');
         s.append("on error  the new database is dropped; ").append(p.existing().map(e -> e.name() + " stays as it is")
                 .orElse("nothing else is touched")).append('\n');
         s.append("gate      ").append(p.gate().configName()).append(": ").append(switch (p.gate()) {
@@ -93,7 +86,7 @@ public final class RestorePlanText {
             case AS_IN_BACKUP -> "as_in_backup";
             case RESTORING_USER -> "restoring_user";
         });
-        doc.put("restoring_user", p.restoringUser());
+        doc.put("ownership_note", p.ownershipNote());
         doc.put("gate", p.gate().configName());
         doc.put("planned_at", p.plannedAt().toString());
         doc.put("warnings", p.warnings());

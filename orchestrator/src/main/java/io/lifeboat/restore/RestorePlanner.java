@@ -83,6 +83,11 @@ public final class RestorePlanner {
         Optional<String> keepOldAs = Optional.empty();
         String restoreInto = database;
         if (ask.replace()) {
+            Optional<String> cannot = server.cannotReplace();
+            if (cannot.isPresent()) {
+                throw new LifeboatException(ExitCode.USAGE, "--replace is not possible on " + server.describe() + ": "
+                        + cannot.get());
+            }
             if (existing.isEmpty()) {
                 throw new LifeboatException(ExitCode.USAGE, "--replace: there is no database " + database + " on "
                         + server.describe() + " to replace; without --replace the backup is restored into a new database");
@@ -93,8 +98,10 @@ public final class RestorePlanner {
             ExistingDatabase e = existing.get();
             throw new LifeboatException(ExitCode.USAGE, "refused: database " + database + " already exists on "
                     + server.describe() + " (" + Sizes.describe(e.bytes()) + ", " + e.tables() + " tables); lifeboat restore"
-                    + " never writes into an existing database. Add --replace to restore into a new database and swap it in"
-                    + " (the existing one is kept as " + database + "_replaced_" + stamp + "), or choose another --into");
+                    + " never writes into an existing database. " + (server.cannotReplace().isPresent()
+                    ? "Choose another --into (--replace is not possible here: " + server.cannotReplace().get() + ")"
+                    : "Add --replace to restore into a new database and swap it in (the existing one is kept as "
+                    + database + "_replaced_" + stamp + "), or choose another --into"));
         }
 
         DrillHistory history = drillHistory(config, source);
@@ -110,7 +117,7 @@ public final class RestorePlanner {
                 Duration.between(manifest.startedAt(), plannedAt), manifest.storedBytes(), manifest.sha256(),
                 drillOutcomeOf(config, source, history, manifest.backupId()));
         return new RestorePlan(source.name(), server.describe(), source.host(), source.port(), facts, database, restoreInto,
-                existing, keepOldAs, expected, expectedBasis, checks(config, source, manifest), ask.ownership(), source.user(),
+                existing, keepOldAs, expected, expectedBasis, checks(config, source, manifest), ask.ownership(), server.ownershipNote(ask.ownership()),
                 source.restore().gate(),
                 plannedAt, warnings, manifest);
     }

@@ -381,7 +381,7 @@ class RestoreCommandTest {
             Cli.Run plan = Cli.run("--config", config.toString(), "restore", "shop", "--no-owner", "--format", "json");
             assertEquals(0, plan.exitCode(), plan.all());
             assertEquals("restoring_user", JSON.readTree(plan.out()).get("ownership").asText());
-            assertEquals("postgres", JSON.readTree(plan.out()).get("restoring_user").asText());
+            assertTrue(JSON.readTree(plan.out()).get("ownership_note").asText().contains("every object will belong to postgres"), plan.out());
         } finally {
             source.pg.execute("shop", "DROP TABLE IF EXISTS owned_things;");
         }

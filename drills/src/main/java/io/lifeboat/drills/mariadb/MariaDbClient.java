@@ -4,6 +4,7 @@ import io.lifeboat.drills.process.ChildProcess;
 import io.lifeboat.drills.process.PrivateFiles;
 import io.lifeboat.drills.process.ProcessOutcome;
 import io.lifeboat.drills.process.ToolLauncher;
+import io.lifeboat.drills.restore.Ownership;
 import io.lifeboat.drills.sandbox.ClientRun;
 import io.lifeboat.drills.sandbox.DatabaseClient;
 import io.lifeboat.drills.sandbox.DumpReadException;
@@ -225,11 +226,22 @@ final class MariaDbClient implements DatabaseClient {
      */
     @Override
     public void restore(String database, InputStream dump, Duration limit) throws RestoreFailedException, DumpReadException {
+        // a sandbox has none of production's accounts: its own login defines everything
+        restore(database, dump, limit, Ownership.RESTORING_USER);
+    }
+
+    /**
+     * As {@link #restore(String, InputStream, Duration)}; with {@link Ownership#AS_IN_BACKUP} the
+     * dump's {@code DEFINER} clauses are kept (a restore onto the real server, whose accounts they
+     * name), with {@link Ownership#RESTORING_USER} they become the client login's.
+     */
+    public void restore(String database, InputStream dump, Duration limit, Ownership ownership)
+            throws RestoreFailedException, DumpReadException {
         ClientRun.Finished f;
         DumpTrailer trailer = new DumpTrailer(dump);
         try (Login login = login()) {
             f = ClientRun.restore(launcher.start(CLIENT, arguments(login, database, List.of()), Map.of()),
-                    new DefinerRewrite(trailer), limit, CLIENT_GRACE);
+                    ownership == Ownership.RESTORING_USER ? new DefinerRewrite(trailer) : trailer, limit, CLIENT_GRACE);
         }
         f.requireRestored(limit);
         if (!trailer.complete()) {

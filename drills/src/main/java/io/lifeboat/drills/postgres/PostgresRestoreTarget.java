@@ -1,6 +1,7 @@
 package io.lifeboat.drills.postgres;
 
 import io.lifeboat.drills.process.PrivateFiles;
+import io.lifeboat.drills.restore.CreatedDatabase;
 import io.lifeboat.drills.restore.ExistingDatabase;
 import io.lifeboat.drills.restore.NewDatabase;
 import io.lifeboat.drills.restore.Ownership;
@@ -9,14 +10,12 @@ import io.lifeboat.drills.restore.RestoreTargetException;
 import io.lifeboat.drills.sandbox.ClientSandbox;
 import io.lifeboat.drills.sandbox.DumpReadException;
 import io.lifeboat.drills.sandbox.QueryFailedException;
-import io.lifeboat.drills.sandbox.QueryResult;
 import io.lifeboat.drills.sandbox.RestoreFailedException;
 import io.lifeboat.drills.sandbox.SandboxServer;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -54,6 +53,16 @@ public final class PostgresRestoreTarget implements RestoreTarget {
     @Override
     public String describe() {
         return "PostgreSQL at " + server.endpoint() + " (user " + server.user() + ")";
+    }
+
+    @Override
+    public String ownershipNote(Ownership ownership) {
+        return switch (ownership) {
+            case AS_IN_BACKUP -> "as in the backup: every object gets its owner and grants back (the roles must exist on this"
+                    + " server and " + server.user() + " must be allowed to give objects to them; if not, the restore fails"
+                    + " naming the role: add --no-owner)";
+            case RESTORING_USER -> "--no-owner: every object will belong to " + server.user() + "; the backup's grants are left out";
+        } + "; the database's own owner, settings and grants are the server's, not in a database's dump";
     }
 
     @Override
@@ -113,62 +122,32 @@ public final class PostgresRestoreTarget implements RestoreTarget {
         }
     }
 
-    private final class Created implements NewDatabase {
-        private final String name;
+    private final class Created extends CreatedDatabase {
         private final PostgresClient client;
         private final Ownership ownership;
-        /** The drills' view of a database on a server: query and count exactly as drills do. */
-        private final ServerSandbox view;
-        private boolean kept;
 
         Created(String name, PostgresClient client, Ownership ownership) {
-            this.name = name;
+            super(name, new ServerSandbox(server, name, 0, "", client, List.of()));
             this.client = client;
             this.ownership = ownership;
-            this.view = new ServerSandbox(server, name, 0, "", client, List.of());
-        }
-
-        @Override
-        public String name() {
-            return name;
         }
 
         @Override
         public String describe() {
-            return "database " + name + " on " + PostgresRestoreTarget.this.describe();
-        }
-
-        @Override
-        public List<String> warnings() {
-            return List.of();
+            return "database " + name() + " on " + PostgresRestoreTarget.this.describe();
         }
 
         @Override
         public void restore(InputStream dump, String dumpFormat) throws RestoreFailedException, DumpReadException {
             PostgresDumpFormats.requireRestorable(dumpFormat);
-            client.restore(name, dump, ClientSandbox.RESTORE_LIMIT, ownership);
-        }
-
-        @Override
-        public QueryResult query(String sql, Duration timeout) throws QueryFailedException {
-            return view.query(sql, timeout);
-        }
-
-        @Override
-        public Map<String, Long> rowCounts(Duration timeout) throws QueryFailedException {
-            return view.rowCounts(timeout);
-        }
-
-        @Override
-        public synchronized void keep() {
-            kept = true;
+            client.restore(name(), dump, ClientSandbox.RESTORE_LIMIT, ownership);
         }
 
         @Override
         public synchronized void swapInto(String existing, String keepOldAs) throws RestoreTargetException {
             String rename = "BEGIN; ALTER DATABASE " + PrivatePostgresCluster.quoteIdentifier(existing) + " RENAME TO "
                     + PrivatePostgresCluster.quoteIdentifier(keepOldAs) + "; ALTER DATABASE "
-                    + PrivatePostgresCluster.quoteIdentifier(name) + " RENAME TO "
+                    + PrivatePostgresCluster.quoteIdentifier(name()) + " RENAME TO "
                     + PrivatePostgresCluster.quoteIdentifier(existing) + "; COMMIT;";
             QueryFailedException last = null;
             for (int attempt = 1; attempt <= SWAP_ATTEMPTS; attempt++) {
@@ -176,27 +155,18 @@ public final class PostgresRestoreTarget implements RestoreTarget {
                     // a database cannot be renamed while anyone is connected to it
                     client.execute(ServerSandboxProvider.MAINTENANCE_DATABASE, "SELECT pg_terminate_backend(pid)"
                             + " FROM pg_stat_activity WHERE datname IN (" + ServerSandbox.literal(existing) + ", "
-                            + ServerSandbox.literal(name) + ") AND pid <> pg_backend_pid()", ADMIN_TIMEOUT);
+                            + ServerSandbox.literal(name()) + ") AND pid <> pg_backend_pid()", ADMIN_TIMEOUT);
                     client.execute(ServerSandboxProvider.MAINTENANCE_DATABASE, rename, ADMIN_TIMEOUT);
-                    kept = true;
+                    keep();
                     return;
                 } catch (QueryFailedException e) {
                     last = e;
                     sleep(200L * attempt);
                 }
             }
-            throw new RestoreTargetException("could not swap " + name + " in for " + existing + " on "
+            throw new RestoreTargetException("could not swap " + name() + " in for " + existing + " on "
                     + PostgresRestoreTarget.this.describe() + " after " + SWAP_ATTEMPTS + " attempts (nothing was renamed): "
                     + last.getMessage());
-        }
-
-        @Override
-        public synchronized void close() {
-            if (!kept) {
-                // the ServerSandbox view drops exactly this database, and only it
-                view.close();
-                kept = true;
-            }
         }
     }
 

@@ -31,4 +31,15 @@ public interface RestoreTarget {
      * @throws RestoreTargetException it exists already, or could not be created
      */
     NewDatabase createNew(String database, String backupServerVersion, Ownership ownership) throws RestoreTargetException;
+
+    /** What a restore with {@code ownership} does with owners, definers and grants on this server, as a plan says it. */
+    String ownershipNote(Ownership ownership);
+
+    /**
+     * Why this server cannot put a restored database in the place of an existing one
+     * ({@link NewDatabase#swapInto}), if it cannot; a plan that asks for it is refused with this.
+     */
+    default Optional<String> cannotReplace() {
+        return Optional.empty();
+    }
 }

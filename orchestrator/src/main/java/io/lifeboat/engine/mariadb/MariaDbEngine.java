@@ -62,6 +62,12 @@ public final class MariaDbEngine implements DatabaseEngine {
     }
 
     @Override
+    public io.lifeboat.drills.restore.RestoreTarget restoreTarget(SourceConfig source) {
+        return new io.lifeboat.drills.mariadb.MariaDbRestoreTarget(source.name(), source.host(), source.port(), source.user(),
+                source.passwordFile(), source.sslMode(), tools);
+    }
+
+    @Override
     public DumpSession startDump(SourceConfig source) {
         MariaDbTools installed;
         try {
