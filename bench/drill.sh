@@ -218,10 +218,11 @@ check_settings_match() {
     settings_verdict "$ours" "$theirs"
 }
 
-# PrivateMariaDbServer.SERVER_OPTIONS (the server) and the options of its mariadb-install-db call,
+# PrivateMariaDbServer.SERVER_OPTIONS (the server) and InstalledDataDirs.INSTALL_OPTIONS (mariadb-install-db),
 # against lib/drill-shell-mariadb.sh --print-settings ("server --x" and "install --y" lines).
 check_settings_match_mariadb() {
     local java="$REPO_ROOT/drills/src/main/java/io/lifeboat/drills/mariadb/PrivateMariaDbServer.java" ours theirs
+    local installed="$REPO_ROOT/drills/src/main/java/io/lifeboat/drills/mariadb/InstalledDataDirs.java"
     if [[ ! -f "$java" ]]; then
         SETTINGS_NOTE="could not find lifeboat's sandbox settings in $java to compare"
         return
@@ -230,8 +231,8 @@ check_settings_match_mariadb() {
     theirs=$( {
         awk '/SERVER_OPTIONS = List\.of\(/ { on = 1 } on { print } on && /\);/ { exit }' "$java" \
             | grep -o '"--[^"]*"' | tr -d '"' | sed 's/^/server /'
-        awk '/installDb\(\)/ { on = 1 } on { print } on && /\), dir,/ { exit }' "$java" \
-            | grep -o '"--[^"=]*[^"]*"' | tr -d '"' | grep -v -e '^--datadir=' | sed 's/^/install /'
+        awk '/INSTALL_OPTIONS = List\.of\(/ { on = 1 } on { print } on && /\);/ { exit }' "$installed" \
+            | grep -o '"--[^"]*"' | tr -d '"' | sed 's/^/install /'
     } | sort)
     settings_verdict "$ours" "$theirs"
 }

@@ -1,7 +1,6 @@
 package io.lifeboat.drills.mariadb;
 
 import io.lifeboat.drills.process.ChildProcess;
-import io.lifeboat.drills.process.ProcessOutcome;
 import io.lifeboat.drills.privateserver.DirectoryProcesses;
 import io.lifeboat.drills.privateserver.Orphans;
 import io.lifeboat.drills.privateserver.PrivateDirectories;
@@ -23,8 +22,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * A private MariaDB server in a fresh directory of its own, made with {@code mariadb-install-db}
- * and gone without a trace after {@link #close()}: the {@code ephemeral} MariaDB sandbox.
+ * A private MariaDB server in a fresh directory of its own, its data directory made by
+ * {@code mariadb-install-db} (a copy of one made earlier: {@link InstalledDataDirs}), and gone
+ * without a trace after {@link #close()}: the {@code ephemeral} MariaDB sandbox.
  *
  * <pre>
  * parentDir/                                   0711 (0700 when not root), owned by this user
@@ -66,7 +66,6 @@ public final class PrivateMariaDbServer implements AutoCloseable {
     private static final String EXECUTABLE = "mariadbd";
     /** sockaddr_un.sun_path holds 108 bytes with the terminating NUL. */
     private static final int MAX_SOCKET_PATH = 107;
-    private static final long INSTALL_TIMEOUT_SECONDS = 180;
     private static final long START_WAIT_MILLIS = 60_000;
     private static final long STOP_WAIT_MILLIS = 30_000;
     private static final long KILL_WAIT_MILLIS = 10_000;
@@ -154,13 +153,16 @@ public final class PrivateMariaDbServer implements AutoCloseable {
         } catch (IOException e) {
             throw new MariaDbServerException("could not create the server directory " + dir + ": " + e, e);
         }
-        ProcessOutcome install = account.run(List.of(tools.installDb().orElseThrow().toString(), "--no-defaults",
-                "--datadir=" + dataDir(), "--auth-root-authentication-method=normal", "--skip-test-db",
-                "--skip-name-resolve"), dir, INSTALL_TIMEOUT_SECONDS);
-        if (!install.succeeded()) {
-            throw new MariaDbServerException("mariadb-install-db (as user " + account.name() + ") failed in " + dir
-                    + ": " + install.describe());
+        // mariadb-install-db's result, copied from the one kept beside the servers (InstalledDataDirs)
+        Path template = InstalledDataDirs.provide(tools, account, dir.getParent(), dataDir());
+        try {
+            startServer();
+        } catch (MariaDbServerException e) {
+            throw new MariaDbServerException(e.getMessage() + "; " + InstalledDataDirs.discard(template), e);
         }
+    }
+
+    private void startServer() {
         List<String> command = new ArrayList<>(List.of(tools.server().orElseThrow().toString(), "--no-defaults",
                 "--datadir=" + dataDir(), "--socket=" + socket(), "--pid-file=" + dir.resolve("mariadbd.pid"),
                 "--log-error=" + serverLog(), "--tmpdir=" + dir.resolve("tmp")));

@@ -35,6 +35,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The sandbox contract for MariaDB's {@code ephemeral}, and what only a private server has to show. */
 class EphemeralMariaDbSandboxProviderTest extends EphemeralSandboxContract {
 
+    /** The installed data directory every private server here is copied from (InstalledDataDirs). */
+    @Override
+    protected boolean isSharedCache(Path entry) {
+        return entry.getFileName().toString().startsWith(InstalledDataDirs.TEMPLATE_PREFIX);
+    }
+
     @Override
     protected EngineFixtures fixtures() {
         return MariaDbFixtures.FIXTURES;
