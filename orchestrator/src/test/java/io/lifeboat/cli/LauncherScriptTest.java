@@ -1,0 +1,195 @@
+package io.lifeboat.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code ./lifeboat} launcher, every user's entry point, run for real on a copy of the
+ * repository's layout with a stand-in {@code mvn} (which records its calls and writes a jar) and
+ * a stand-in JVM ({@code LIFEBOAT_JAVA}, which records the command line it was given): when it
+ * builds, that two launchers build once, that the JVM runs a copy of the jar, which options each
+ * command gets, and that a failed build exits 3 with Maven's output.
+ */
+class LauncherScriptTest {
+
+    @TempDir
+    Path repo;
+
+    private Path calls;
+
+    @BeforeEach
+    void layout() throws IOException {
+        Path launcher = Path.of(System.getProperty("user.dir")).getParent().resolve("lifeboat");
+        Files.copy(launcher, repo.resolve("lifeboat"));
+        for (String pom : List.of("pom.xml", "drills/pom.xml", "orchestrator/pom.xml")) {
+            Files.createDirectories(repo.resolve(pom).getParent());
+            Files.writeString(repo.resolve(pom), "<project/>\n");
+        }
+        Files.createDirectories(repo.resolve("drills/src/main/java"));
+        Files.writeString(repo.resolve("drills/src/main/java/A.java"), "class A {}\n");
+        Files.createDirectories(repo.resolve("orchestrator/src/main/java"));
+        calls = repo.resolve("calls");
+        Files.createDirectories(repo.resolve("bin"));
+        // Maven's stand-in: records the call, waits a little (so that a second launcher would
+        // overlap it), writes the jar, or fails with output when told to.
+        executable(repo.resolve("bin/mvn"), """
+                #!/usr/bin/env bash
+                echo "mvn $*" >> "%s"
+                sleep 0.5
+                if [ -f "%s" ]; then echo "[ERROR] COMPILATION ERROR: A.java:[1,1] broken"; exit 1; fi
+                mkdir -p orchestrator/target
+                echo "jar built at $(date +%%s%%N)" > orchestrator/target/lifeboat.jar
+                """.formatted(calls, repo.resolve("fail-build")));
+        executable(repo.resolve("bin/java"), """
+                #!/usr/bin/env bash
+                printf '%%s\\n' "$@" > "%s.java.$$"
+                echo "java ran"
+                """.formatted(calls));
+    }
+
+    private static void executable(Path file, String text) throws IOException {
+        Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private Run launch(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", repo.resolve("lifeboat").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(repo.toFile());
+        pb.environment().put("PATH", repo.resolve("bin") + ":" + System.getenv("PATH"));
+        pb.environment().put("LIFEBOAT_JAVA", repo.resolve("bin/java").toString());
+        pb.environment().remove("LIFEBOAT_JAVA_OPTS");
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile(repo, "out", ".txt");
+        Path err = Files.createTempFile(repo, "err", ".txt");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher did not finish");
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private List<String> mavenCalls() throws IOException {
+        return Files.exists(calls) ? Files.readAllLines(calls) : List.of();
+    }
+
+    /** The arguments the stand-in JVM got, for the one launch since the last call. */
+    private List<String> jvmArguments() throws IOException {
+        List<Path> runs;
+        try (var s = Files.list(repo)) {
+            runs = s.filter(p -> p.getFileName().toString().startsWith("calls.java.")).toList();
+        }
+        assertEquals(1, runs.size(), runs.toString());
+        List<String> args = Files.readAllLines(runs.get(0));
+        Files.delete(runs.get(0));
+        return args;
+    }
+
+    private String jarArgument(List<String> args) {
+        return args.get(args.indexOf("-jar") + 1);
+    }
+
+    @Test
+    void aMissingJarIsBuiltOnceAndTheJvmRunsACopyOfIt() throws Exception {
+        Run first = launch(Map.of(), "--version");
+        assertEquals(0, first.exit, first.toString());
+        assertEquals("java ran", first.out.strip());
+        assertTrue(first.err.contains("building"), first.err);
+        assertEquals(List.of("mvn -o -q -B -DskipTests -pl orchestrator -am package"), mavenCalls());
+        List<String> args = jvmArguments();
+        Path copy = Path.of(jarArgument(args));
+        assertEquals(repo.resolve("orchestrator/target/launcher"), copy.getParent(), args.toString());
+        assertArrayEquals(Files.readAllBytes(repo.resolve("orchestrator/target/lifeboat.jar")), Files.readAllBytes(copy),
+                "the JVM runs a copy, which a rebuild cannot change under it");
+        assertEquals("--version", args.get(args.size() - 1));
+
+        Run second = launch(Map.of(), "--version");
+        assertEquals(0, second.exit, second.toString());
+        assertEquals(1, mavenCalls().size(), "an up-to-date jar is not rebuilt");
+        assertEquals(copy.toString(), jarArgument(jvmArguments()), "the same copy while the jar is unchanged");
+    }
+
+    @Test
+    void aSourceNewerThanTheJarRebuildsItAndTheOldCopyGoesOnceUnused() throws Exception {
+        assertEquals(0, launch(Map.of(), "--version").exit);
+        String oldCopy = jarArgument(jvmArguments());
+        Path source = repo.resolve("drills/src/main/java/A.java");
+        Files.setLastModifiedTime(source, FileTime.from(Instant.now().plusSeconds(5)));
+        // the old copy was last used more than an hour ago
+        Files.setAttribute(Path.of(oldCopy), "lastAccessTime", FileTime.from(Instant.now().minusSeconds(7200)));
+
+        Run rebuilt = launch(Map.of(), "--version");
+        assertEquals(0, rebuilt.exit, rebuilt.toString());
+        assertEquals(2, mavenCalls().size(), mavenCalls().toString());
+        String newCopy = jarArgument(jvmArguments());
+        assertFalse(newCopy.equals(oldCopy), "a new jar gets a new copy");
+        assertFalse(Files.exists(Path.of(oldCopy)), "a copy unused for an hour is removed");
+    }
+
+    @Test
+    void twoLaunchersStartedTogetherBuildOnce() throws Exception {
+        List<Process> launchers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            ProcessBuilder pb = new ProcessBuilder("bash", repo.resolve("lifeboat").toString(), "--version").directory(repo.toFile());
+            pb.environment().put("PATH", repo.resolve("bin") + ":" + System.getenv("PATH"));
+            pb.environment().put("LIFEBOAT_JAVA", repo.resolve("bin/java").toString());
+            launchers.add(pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+        }
+        for (Process p : launchers) {
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue());
+        }
+        assertEquals(1, mavenCalls().size(), "the second launcher waited for the first one's build: " + mavenCalls());
+    }
+
+    @Test
+    void eachCommandGetsItsJvmOptionsAndLifeboatJavaOptsReplacesThem() throws Exception {
+        assertEquals(0, launch(Map.of(), "--config", "report", "report", "--format", "json").exit);
+        List<String> report = jvmArguments();
+        assertTrue(report.contains("-XX:TieredStopAtLevel=1"), "a report runs with C1 only: " + report);
+        assertTrue(report.contains("-Xmx192m") && report.contains("-XX:+UseSerialGC"), report.toString());
+        // "report" here is the value of --config, not the command: the command is backup
+        assertEquals(0, launch(Map.of(), "--config", "report", "backup", "run", "shop").exit);
+        List<String> backup = jvmArguments();
+        assertFalse(backup.contains("-XX:TieredStopAtLevel=1"), "a backup keeps C2: " + backup);
+        assertEquals(List.of("--config", "report", "backup", "run", "shop"), backup.subList(backup.size() - 5, backup.size()));
+
+        assertEquals(0, launch(Map.of("LIFEBOAT_JAVA_OPTS", "-Xmx1g -Dx=y"), "report").exit);
+        List<String> custom = jvmArguments();
+        assertEquals(List.of("-Xmx1g", "-Dx=y", "-jar"), custom.subList(0, 3), custom.toString());
+    }
+
+    @Test
+    void aFailedBuildExitsThreeWithMavensOutputAndRunsNothing() throws Exception {
+        Files.writeString(repo.resolve("fail-build"), "");
+        Run failed = launch(Map.of(), "--version");
+        assertEquals(3, failed.exit, failed.toString());
+        assertTrue(failed.err.contains("COMPILATION ERROR: A.java:[1,1] broken"), failed.err);
+        assertTrue(failed.err.contains("lifeboat: build failed"), failed.err);
+        try (var s = Files.list(repo)) {
+            assertEquals(List.of(), s.filter(p -> p.getFileName().toString().startsWith("calls.java.")).toList(),
+                    "no JVM was started");
+        }
+        assertEquals("", failed.out);
+        assertTrue(new String(Files.readAllBytes(calls), StandardCharsets.UTF_8).contains("mvn -q -B -DskipTests"),
+                "offline first, then online: " + mavenCalls());
+    }
+}
