@@ -4,6 +4,7 @@ import io.lifeboat.drills.process.ChildProcess;
 import io.lifeboat.drills.process.PrivateFiles;
 import io.lifeboat.drills.process.ProcessOutcome;
 import io.lifeboat.drills.process.ToolLauncher;
+import io.lifeboat.drills.process.ToolProcess;
 import io.lifeboat.drills.sandbox.ClientRun;
 import io.lifeboat.drills.sandbox.DatabaseClient;
 import io.lifeboat.drills.sandbox.DumpReadException;
@@ -220,16 +221,44 @@ final class MariaDbClient implements DatabaseClient {
      * end with mariadb-dump's completion line fails too ({@link DumpTrailer}): cut after a whole
      * statement, it restores without an error.
      *
+     * <p>Clients on this host restore through two clients at once ({@link TwoClientRestore}): the
+     * data statements run on two server sessions, with the same result as one. A client in a
+     * container restores through one: the parallel path has not been tried over exec, whose stdin
+     * and kill semantics differ (see {@code ContainerExec}).
+     *
      * @throws RestoreFailedException with the client's message, or saying the dump is cut short
-     * @throws DumpReadException      reading the dump failed (the client was killed first)
+     * @throws DumpReadException      reading the dump failed (the clients were killed first)
      */
     @Override
     public void restore(String database, InputStream dump, Duration limit) throws RestoreFailedException, DumpReadException {
+        restore(database, dump, limit, optionFiles);
+    }
+
+    /** As {@link #restore(String, InputStream, Duration)}, through two clients or one. */
+    void restore(String database, InputStream dump, Duration limit, boolean twoClients)
+            throws RestoreFailedException, DumpReadException {
         ClientRun.Finished f;
         DumpTrailer trailer = new DumpTrailer(dump);
         try (Login login = login()) {
-            f = ClientRun.restore(launcher.start(CLIENT, arguments(login, database, List.of()), Map.of()),
-                    new DefinerRewrite(trailer), limit, CLIENT_GRACE);
+            if (twoClients) {
+                // no column names: a marker query's output line is its text alone
+                List<String> args = arguments(login, database, List.of("--skip-column-names"));
+                ToolProcess first = launcher.start(CLIENT, args, Map.of());
+                ToolProcess second;
+                try {
+                    second = launcher.start(CLIENT, args, Map.of());
+                } catch (RuntimeException e) {
+                    first.close();
+                    throw e;
+                }
+                TwoClientRestore.Result r = TwoClientRestore.run(first, second, new DefinerRewrite(trailer), limit,
+                        CLIENT_GRACE);
+                lastInsertsPerClient = r.insertsPerClient();
+                f = r.finished();
+            } else {
+                f = ClientRun.restore(launcher.start(CLIENT, arguments(login, database, List.of()), Map.of()),
+                        new DefinerRewrite(trailer), limit, CLIENT_GRACE);
+            }
         }
         f.requireRestored(limit);
         if (!trailer.complete()) {
@@ -238,6 +267,9 @@ final class MariaDbClient implements DatabaseClient {
                     + " the statements before the cut (whatever came after them, data, views, triggers or routines, is missing)");
         }
     }
+
+    /** How many INSERT statements each client of the last two-client restore was given: for tests. */
+    volatile List<Long> lastInsertsPerClient = List.of();
 
     /** {@code name} as a MariaDB identifier: backquoted, backquotes doubled. */
     static String identifier(String name) {
