@@ -300,7 +300,8 @@ final class DumpSplitter {
         }
         if (inHeader && atStatementStart && (text.startsWith("/*M!") || isHeaderSet(text))) {
             headerHadSet |= isHeaderSet(text);
-            passLine(LineRoute.HEADER, true, h);
+            // "/*M!999999\- enable the sandbox mode */" is a client command, not a statement ending in ';'
+            passLine(LineRoute.HEADER, !text.startsWith("/*M!"), h);
             return;
         }
         if (inHeader) {

@@ -241,8 +241,9 @@ final class MariaDbClient implements DatabaseClient {
         DumpTrailer trailer = new DumpTrailer(dump);
         try (Login login = login()) {
             if (twoClients) {
-                // no column names: a marker query's output line is its text alone
-                List<String> args = arguments(login, database, List.of("--skip-column-names"));
+                // no column names: a marker query's output line is its text alone; unbuffered: printed
+                // when executed (else the client holds its output until it exits, and a barrier never ends)
+                List<String> args = arguments(login, database, List.of("--skip-column-names", "--unbuffered"));
                 ToolProcess first = launcher.start(CLIENT, args, Map.of());
                 ToolProcess second;
                 try {
