@@ -42,8 +42,14 @@ import java.util.concurrent.TimeUnit;
  * consecutive tables' data, with nothing in between): rows of a dump never conflict, and with
  * {@code UNIQUE_CHECKS=0, FOREIGN_KEY_CHECKS=0} from the header their order does not matter.
  * {@code LOCK TABLES … WRITE} / {@code UNLOCK TABLES} are dropped: they only speed up a restore
- * into a database nobody else uses, and with them the second session would wait for the first's
- * lock until the deadline (the first never unlocks while the second's INSERTs hold the barrier).
+ * into a fresh database nobody else uses, and they cannot be kept: a write lock is exclusive, so
+ * sent to one session it would make the other's INSERTs wait for an {@code UNLOCK} that comes only
+ * after them (a deadlock until the deadline), and sent to both, the second would wait for the first.
+ *
+ * <h2>Memory</h2>
+ * No statement is held: the splitter hands bytes on as it reads them and a statement's client is
+ * chosen at its first line, so an INSERT of any size streams through (an absurdly large one costs
+ * only time, as through one client).
  *
  * <h2>Failure</h2>
  * Either client exiting before the end (an error stops it: {@code ERROR 1136 … at line 7}, the
