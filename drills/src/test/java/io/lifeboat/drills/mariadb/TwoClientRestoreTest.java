@@ -214,6 +214,54 @@ class TwoClientRestoreTest {
         assertTrue(whole.startsWith("<header>"), whole.substring(0, 200));
     }
 
+    /** Rows on the INSERT's own line (older versions, MySQL); bodies between DELIMITER lines are never data. */
+    @Test
+    void oneLineInsertsAndRoutineBodiesAreCutRight() throws IOException {
+        String dump = """
+                /*M!999999\\- enable the sandbox mode */
+                -- MySQL dump
+
+                /*!40101 SET NAMES utf8mb4 */;
+                /*!40014 SET @OLD_FOREIGN_KEY_CHECKS=@@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS=0 */;
+
+                CREATE TABLE `a;b` (x TEXT);
+                LOCK TABLES `a;b` WRITE;
+                INSERT INTO `a;b` VALUES ('x;y\\');\\''),('(');
+                INSERT INTO `a;b` VALUES ('
+                UNLOCK TABLES;
+                ');
+                UNLOCK TABLES;
+                DELIMITER ;;
+                CREATE PROCEDURE p() BEGIN
+                INSERT INTO `a;b` VALUES ('in a body');
+                END ;;
+                DELIMITER ;
+                INSERT INTO `a;b` VALUES ('last');
+                -- Dump completed
+                """;
+        assertEquals("""
+                <header>/*M!999999\\- enable the sandbox mode */
+                /*!40101 SET NAMES utf8mb4 */;
+                /*!40014 SET @OLD_FOREIGN_KEY_CHECKS=@@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS=0 */;
+
+                <other>CREATE TABLE `a;b` (x TEXT);
+
+                <insert>INSERT INTO `a;b` VALUES ('x;y\\');\\''),('(');
+                </insert>
+                <insert>INSERT INTO `a;b` VALUES ('
+                UNLOCK TABLES;
+                ');
+                </insert>
+                <other>DELIMITER ;;
+                CREATE PROCEDURE p() BEGIN
+                INSERT INTO `a;b` VALUES ('in a body');
+                END ;;
+                DELIMITER ;
+
+                <insert>INSERT INTO `a;b` VALUES ('last');
+                </insert>""", record(new ByteArrayInputStream(dump.getBytes(StandardCharsets.UTF_8))));
+    }
+
     private static String record(InputStream in) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         String[] last = {""};
