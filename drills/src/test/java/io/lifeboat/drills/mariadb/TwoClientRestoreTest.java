@@ -1,0 +1,315 @@
+package io.lifeboat.drills.mariadb;
+
+import io.lifeboat.drills.process.ChildProcess;
+import io.lifeboat.drills.process.ProcessOutcome;
+import io.lifeboat.drills.sandbox.DumpReadException;
+import io.lifeboat.drills.sandbox.RestoreFailedException;
+import io.lifeboat.drills.testing.MachineMariaDb;
+import io.lifeboat.drills.testing.MariaDbFixtures;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A MariaDB restore through two clients ({@link TwoClientRestore}) against a real dump of the
+ * shop plus a table of many INSERT statements with every character that matters to the grammar
+ * in its strings: the same tables, rows (by checksum), triggers, routine and view as the source;
+ * the failures of the one-client restore still fail. Source and targets are throwaway databases
+ * on the machine's server.
+ */
+class TwoClientRestoreTest {
+
+    private static final Duration LIMIT = Duration.ofMinutes(5);
+    private static String source;
+    private static byte[] dump;
+    private static Map<String, String> sourceChecksums;
+    private final List<String> targets = new ArrayList<>();
+
+    @BeforeAll
+    static void dumpTheSource() throws IOException {
+        source = MachineMariaDb.uniqueName("lifeboat_two_src_");
+        MachineMariaDb.execute("", "CREATE DATABASE " + source + " CHARACTER SET utf8mb4");
+        MachineMariaDb.execute(source, MariaDbFixtures.SHOP_SQL + """
+                CREATE TABLE notes (id INT PRIMARY KEY, body TEXT NOT NULL, raw VARBINARY(40)) DEFAULT CHARSET=utf8mb4;
+                INSERT INTO notes SELECT seq, CONCAT('note ', seq, ' ; ) ( '' \\\\ \\'; INSERT INTO `notes` VALUES (1);',
+                                                     CHAR(10), 'DELIMITER ;;', CHAR(10), 'UNLOCK TABLES;', CHAR(13), ' \uD83D\uDEA2'),
+                                          UNHEX(SHA2(seq, 256))
+                    FROM seq_1_to_4000;
+                """);
+        // a small network buffer: many INSERT statements per table, as a large table has
+        List<String> command = new ArrayList<>(List.of(MachineMariaDb.tools().dump().toString(), "--no-defaults",
+                "--protocol=TCP", "--host=" + MachineMariaDb.HOST, "--port=" + MachineMariaDb.PORT,
+                "--user=" + MachineMariaDb.ROOT, "--net-buffer-length=16384"));
+        command.addAll(MariaDbFixtures.DUMP_OPTIONS);
+        command.add(source);
+        try (ChildProcess child = ChildProcess.start(command)) {
+            child.stdin().close();
+            dump = child.stdout().readAllBytes();
+            ProcessOutcome outcome = child.waitFor(120, TimeUnit.SECONDS);
+            assertTrue(outcome.succeeded(), outcome.describe());
+        }
+        sourceChecksums = checksums(source);
+    }
+
+    @AfterAll
+    static void dropTheSource() {
+        if (source != null) {
+            MachineMariaDb.execute("", "DROP DATABASE IF EXISTS " + source);
+        }
+    }
+
+    @AfterEach
+    void dropTargets() {
+        for (String t : targets) {
+            MachineMariaDb.execute("", "DROP DATABASE IF EXISTS " + t);
+        }
+    }
+
+    private String target() {
+        String t = MachineMariaDb.uniqueName("lifeboat_two_dst_");
+        MachineMariaDb.execute("", "CREATE DATABASE " + t);
+        targets.add(t);
+        return t;
+    }
+
+    private static MariaDbClient client() {
+        return new MariaDbClient(MachineMariaDb.tools(), new MariaDbClient.Endpoint(Optional.empty(), MachineMariaDb.HOST,
+                MachineMariaDb.PORT, MachineMariaDb.ROOT, Optional.empty(), "disable"));
+    }
+
+    /** Table → row count and CHECKSUM TABLE, plus the triggers, routines, events and views by name. */
+    private static Map<String, String> checksums(String database) {
+        Map<String, String> sums = new LinkedHashMap<>();
+        MariaDbFixtures.rowCounts(database).forEach((t, n) -> sums.put(t, n + " rows, checksum "
+                + MachineMariaDb.execute(database, "CHECKSUM TABLE " + MachineMariaDb.identifier(t)).split("\t")[1]));
+        sums.put("triggers", MachineMariaDb.execute(database, "SELECT GROUP_CONCAT(TRIGGER_NAME, ':', ACTION_STATEMENT"
+                + " ORDER BY 1) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()"));
+        sums.put("routines", MachineMariaDb.execute(database, "SELECT GROUP_CONCAT(ROUTINE_NAME, ':', ROUTINE_DEFINITION"
+                + " ORDER BY 1) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE()"));
+        sums.put("views", MachineMariaDb.execute(database, "SELECT GROUP_CONCAT(TABLE_NAME ORDER BY 1)"
+                + " FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE()"));
+        sums.put("order_total(7)", MachineMariaDb.execute(database, "SELECT order_total(7)"));
+        return sums;
+    }
+
+    private static int count(String text, String what) {
+        return text.split(what, -1).length - 1;
+    }
+
+    @Test
+    void theDumpHasManyInsertsAndBothClientsGetSomeAndTheResultIsTheSource() throws Exception {
+        String text = new String(dump, StandardCharsets.UTF_8);
+        assertTrue(count(text, "\nINSERT INTO `notes` VALUES") > 20, "many INSERT statements for one table");
+        assertTrue(text.contains("DELIMITER ;;") && text.contains("LOCK TABLES"), "a real dump: triggers, locks");
+        String t = target();
+        MariaDbClient client = client();
+        client.restore(t, new ByteArrayInputStream(dump), LIMIT);
+        List<Long> shares = client.lastInsertsPerClient;
+        assertEquals(2, shares.size(), shares.toString());
+        assertEquals(count(text, "\nINSERT INTO `"), shares.get(0) + shares.get(1), "every INSERT went to a client: " + shares);
+        assertTrue(shares.get(0) > 5 && shares.get(1) > 5, "both clients restored data: " + shares);
+        assertEquals(sourceChecksums, checksums(t));
+        assertEquals("1000", MachineMariaDb.execute(t, "SELECT COUNT(*) FROM order_audit"),
+                "the trigger did not fire during the restore");
+    }
+
+    @Test
+    void theSameThroughOneClient() throws Exception {
+        String t = target();
+        client().restore(t, new ByteArrayInputStream(dump), LIMIT, false);
+        assertEquals(sourceChecksums, checksums(t));
+    }
+
+    /**
+     * The dump's first INSERT goes to the first client (both idle, none used yet), its second to
+     * the second (idle, and the first was used last or is busy): a broken second statement fails
+     * in the second client, and its error is the restore's.
+     */
+    @Test
+    void anInsertThatFailsInTheSecondClientFailsTheRestoreWithItsError() throws Exception {
+        String text = new String(dump, StandardCharsets.UTF_8);
+        int first = text.indexOf("\nINSERT INTO `");
+        int second = text.indexOf("\nINSERT INTO `", first + 1);
+        // one value too many in the second statement's first row
+        int row = text.indexOf("(", second) + 1;
+        byte[] broken = (text.substring(0, row) + "0," + text.substring(row)).getBytes(StandardCharsets.UTF_8);
+        MariaDbClient client = client();
+        RestoreFailedException e = assertThrows(RestoreFailedException.class,
+                () -> client.restore(target(), new ByteArrayInputStream(broken), LIMIT));
+        assertTrue(e.getMessage().contains("ERROR 1136") && e.getMessage().contains("Column count"), e.getMessage());
+        assertEquals(1L, client.lastInsertsPerClient.get(1), "the second client got the broken statement, and no more: "
+                + client.lastInsertsPerClient);
+    }
+
+    @Test
+    void aDumpCutInsideAnInsertFails() {
+        String text = new String(dump, StandardCharsets.ISO_8859_1);
+        int insert = text.indexOf("\nINSERT INTO `notes`");
+        int cut = text.indexOf("\n(", insert + 1) + 10;
+        RestoreFailedException e = assertThrows(RestoreFailedException.class,
+                () -> client().restore(target(), new ByteArrayInputStream(dump, 0, cut), LIMIT));
+        assertTrue(e.getMessage().contains("ERROR") || e.getMessage().contains("cut short"), e.getMessage());
+    }
+
+    @Test
+    void aDumpCutAfterAWholeInsertFailsOnItsMissingLastLine() {
+        String text = new String(dump, StandardCharsets.ISO_8859_1);
+        int insert = text.indexOf("\nINSERT INTO `notes`");
+        int cut = text.indexOf(");\n", insert) + 3;
+        RestoreFailedException e = assertThrows(RestoreFailedException.class,
+                () -> client().restore(target(), new ByteArrayInputStream(dump, 0, cut), LIMIT));
+        assertTrue(e.getMessage().contains("cut short") && e.getMessage().contains(DumpTrailer.COMPLETED), e.getMessage());
+    }
+
+    @Test
+    void aDumpThatCannotBeReadIsTheDumpsFailure() {
+        IOException broken = new IOException("fetch failed");
+        InputStream failing = new SequenceInputStream(new ByteArrayInputStream(dump, 0, dump.length / 2), new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw broken;
+            }
+        });
+        DumpReadException e = assertThrows(DumpReadException.class, () -> client().restore(target(), failing, LIMIT));
+        assertSame(broken, e.getCause());
+    }
+
+    /** How the splitter routes a dump does not depend on how it is chunked; it passes every byte it does not drop. */
+    @Test
+    void theSplitIsTheSameWhateverTheChunks() throws IOException {
+        String whole = record(new ByteArrayInputStream(dump));
+        for (int chunk : new int[] {1, 3, 31, 32, 33, 4096}) {
+            byte[] d = dump;
+            InputStream chunked = new ByteArrayInputStream(d) {
+                @Override
+                public synchronized int read(byte[] b, int off, int len) {
+                    return super.read(b, off, Math.min(len, chunk));
+                }
+            };
+            assertEquals(whole, record(chunked), "chunks of " + chunk);
+        }
+        String text = new String(dump, StandardCharsets.UTF_8);
+        assertEquals(count(text, "\nINSERT INTO `"), count(whole, "\n<insert>"));
+        assertEquals(0, count(whole, "LOCK TABLES `"), "LOCK and UNLOCK TABLES dropped");
+        assertTrue(whole.startsWith("<header>"), whole.substring(0, 200));
+    }
+
+    /** Rows on the INSERT's own line (older versions, MySQL); bodies between DELIMITER lines are never data. */
+    @Test
+    void oneLineInsertsAndRoutineBodiesAreCutRight() throws IOException {
+        String dump = """
+                /*M!999999\\- enable the sandbox mode */
+                -- MySQL dump
+
+                /*!40101 SET NAMES utf8mb4 */;
+                /*!40014 SET @OLD_FOREIGN_KEY_CHECKS=@@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS=0 */;
+
+                CREATE TABLE `a;b` (x TEXT);
+                LOCK TABLES `a;b` WRITE;
+                INSERT INTO `a;b` VALUES ('x;y\\');\\''),('(');
+                INSERT INTO `a;b` VALUES ('
+                UNLOCK TABLES;
+                ');
+                UNLOCK TABLES;
+                DELIMITER ;;
+                CREATE PROCEDURE p() BEGIN
+                INSERT INTO `a;b` VALUES ('in a body');
+                END ;;
+                DELIMITER ;
+                INSERT INTO `a;b` VALUES ('last');
+                -- Dump completed
+                """;
+        assertEquals("""
+                <header>/*M!999999\\- enable the sandbox mode */
+                /*!40101 SET NAMES utf8mb4 */;
+                /*!40014 SET @OLD_FOREIGN_KEY_CHECKS=@@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS=0 */;
+
+                <other>CREATE TABLE `a;b` (x TEXT);
+
+                <insert>INSERT INTO `a;b` VALUES ('x;y\\');\\''),('(');
+                </insert>
+                <insert>INSERT INTO `a;b` VALUES ('
+                UNLOCK TABLES;
+                ');
+                </insert>
+                <other>DELIMITER ;;
+                CREATE PROCEDURE p() BEGIN
+                INSERT INTO `a;b` VALUES ('in a body');
+                END ;;
+                DELIMITER ;
+
+                <insert>INSERT INTO `a;b` VALUES ('last');
+                </insert>""", record(new ByteArrayInputStream(dump.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    private static String record(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String[] last = {""};
+        DumpSplitter.split(in, new DumpSplitter.Route() {
+            private void tag(String t, byte[] b, int off, int len) {
+                if (!t.equals(last[0])) {
+                    out.writeBytes(("\n<" + t + ">").getBytes(StandardCharsets.US_ASCII));
+                    last[0] = t;
+                }
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void header(byte[] b, int off, int len) {
+                tag("header", b, off, len);
+            }
+
+            @Override
+            public void other(byte[] b, int off, int len) {
+                tag("other", b, off, len);
+            }
+
+            @Override
+            public void insertBegin() {
+                last[0] = "insert";
+                out.writeBytes("\n<insert>".getBytes(StandardCharsets.US_ASCII));
+            }
+
+            @Override
+            public void insert(byte[] b, int off, int len) {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void insertEnd() {
+                out.writeBytes("</insert>".getBytes(StandardCharsets.US_ASCII));
+            }
+
+            @Override
+            public void serialOnly() {
+                out.writeBytes("<serial-only>".getBytes(StandardCharsets.US_ASCII));
+            }
+
+            @Override
+            public boolean abandoned() {
+                return false;
+            }
+        });
+        return out.toString(StandardCharsets.UTF_8).substring(1);
+    }
+}
