@@ -55,13 +55,17 @@ public final class LifeboatCommand {
                 : commandLine(app, List.of(named));
     }
 
-    /** The first argument that is neither an option nor the value of {@code --config}, or "". */
+    /**
+     * The first argument when only {@code --config} comes before it, or "": any other option
+     * there ({@code lifeboat --help report}) is the top-level command's, whose usage lists every
+     * subcommand.
+     */
     static String subcommandName(String... args) {
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--config")) {
                 i++;
-            } else if (!args[i].startsWith("-")) {
-                return args[i];
+            } else if (!args[i].startsWith("--config=")) {
+                return args[i].startsWith("-") ? "" : args[i];
             }
         }
         return "";
