@@ -44,7 +44,7 @@ public final class StatusReports {
      * items (the 2,000 jobs of bench/schedule.sh have 240), and parsing plus the next fire after
      * now was a tenth of a report's time over them.
      */
-    private final Map<String, MemoizedSchedule> schedules = new HashMap<>();
+    private final Map<String, CronSchedule> schedules = new HashMap<>();
     private final Map<String, Optional<Instant>> nextFromNow = new HashMap<>();
 
     public StatusReports(Catalog catalog) {
@@ -107,7 +107,7 @@ public final class StatusReports {
      * or when the run scheduled after its newest audit has not happened within the grace period.
      */
     private AuditStatus audit(TargetConfig t, Optional<AuditRecord> last, Duration grace, Instant now) {
-        Optional<MemoizedSchedule> cron = t.auditSchedule().map(this::schedule);
+        Optional<CronSchedule> cron = t.auditSchedule().map(this::schedule);
         Optional<Instant> dueBy = last.flatMap(a -> cron.flatMap(c -> c.nextAfter(a.startedAt()))).map(x -> x.plus(grace));
         Health health;
         String reason;
@@ -132,7 +132,7 @@ public final class StatusReports {
     }
 
     private DrillStatus drill(DrillConfig d, List<DrillRecord> history, Optional<Instant> lastPassAt, Duration grace, Instant now) {
-        MemoizedSchedule cron = schedule(d.schedule());
+        CronSchedule cron = schedule(d.schedule());
         Optional<DrillRecord> last = history.stream().findFirst();
         Optional<Instant> dueBy = lastPassAt.flatMap(cron::nextAfter).map(t -> t.plus(grace));
         Health health;
@@ -158,7 +158,7 @@ public final class StatusReports {
 
     private SourceStatus source(SourceConfig s, List<BackupRecord> history, Optional<BackupRecord> lastSuccess, Duration grace,
                                 Instant now) {
-        Optional<MemoizedSchedule> cron = s.schedule().map(this::schedule);
+        Optional<CronSchedule> cron = s.schedule().map(this::schedule);
         Optional<BackupRecord> last = history.stream().findFirst();
         Optional<Duration> age = lastSuccess.map(b -> Duration.between(b.startedAt(), now));
         Optional<Instant> dueBy = lastSuccess.flatMap(b -> s.maxBackupAge().map(max -> b.startedAt().plus(max))
@@ -185,12 +185,12 @@ public final class StatusReports {
                 cron.flatMap(c -> nextAfter(c, now)), dueBy, history);
     }
 
-    private MemoizedSchedule schedule(String expression) {
-        return schedules.computeIfAbsent(expression, e -> new MemoizedSchedule(CronSchedule.parse(e)));
+    private CronSchedule schedule(String expression) {
+        return schedules.computeIfAbsent(expression, CronSchedule::parse);
     }
 
     /** The next fire time after {@code now}, which is the same for every item of a report. */
-    private Optional<Instant> nextAfter(MemoizedSchedule cron, Instant now) {
+    private Optional<Instant> nextAfter(CronSchedule cron, Instant now) {
         return nextFromNow.computeIfAbsent(cron.expression(), e -> cron.nextAfter(now));
     }
 
