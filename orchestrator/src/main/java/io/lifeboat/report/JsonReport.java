@@ -2,8 +2,6 @@ package io.lifeboat.report;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.SerializedString;
 import io.lifeboat.catalog.BackupRecord;
 import io.lifeboat.catalog.DrillRecord;
 import io.lifeboat.catalog.RunOrigin;
@@ -13,7 +11,8 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.Optional;
 
 /**
@@ -25,21 +24,6 @@ import java.util.Optional;
  */
 final class JsonReport {
     private static final JsonFactory FACTORY = new JsonFactory();
-
-    /*
-     * The keys of the timeline entries, quoted once: the report writes some 300,000 of them over
-     * 2,000 items, and quoting and escaping each key anew was a quarter of the JSON's cost.
-     */
-    private static final SerializableString RUN_ID = new SerializedString("run_id");
-    private static final SerializableString BACKUP_ID = new SerializedString("backup_id");
-    private static final SerializableString BACKUP_AGE_SECONDS = new SerializedString("backup_age_seconds");
-    private static final SerializableString RESTORE_SECONDS = new SerializedString("restore_seconds");
-    private static final SerializableString STORED_BYTES = new SerializedString("stored_bytes");
-    private static final SerializableString OUTCOME = new SerializedString("outcome");
-    private static final SerializableString STARTED_AT = new SerializedString("started_at");
-    private static final SerializableString FINISHED_AT = new SerializedString("finished_at");
-    private static final SerializableString REASON = new SerializedString("reason");
-    private static final SerializableString ORIGIN = new SerializedString("origin");
 
     private JsonReport() {
     }
@@ -84,12 +68,11 @@ final class JsonReport {
             g.writeArrayFieldStart("history");
             for (DrillRecord run : d.history()) {
                 g.writeStartObject();
-                g.writeFieldName(RUN_ID);
-                g.writeString(run.runId());
+                g.writeStringField("run_id", run.runId());
                 span(g, run.outcome().name(), run.startedAt(), run.finishedAt());
-                text(g, BACKUP_ID, run.backupId());
-                seconds(g, BACKUP_AGE_SECONDS, run.backupAge());
-                seconds(g, RESTORE_SECONDS, run.restoreDuration());
+                text(g, "backup_id", run.backupId());
+                seconds(g, "backup_age_seconds", run.backupAge());
+                seconds(g, "restore_seconds", run.restoreDuration());
                 endRun(g, run.reason(), run.origin());
             }
             g.writeEndArray();
@@ -120,10 +103,9 @@ final class JsonReport {
             g.writeArrayFieldStart("history");
             for (BackupRecord run : s.history()) {
                 g.writeStartObject();
-                text(g, BACKUP_ID, run.backupId());
+                text(g, "backup_id", run.backupId());
                 span(g, run.outcome().name(), run.startedAt(), run.finishedAt());
-                g.writeFieldName(STORED_BYTES);
-                g.writeNumber(run.storedBytes());
+                g.writeNumberField("stored_bytes", run.storedBytes());
                 endRun(g, run.reason(), run.origin());
             }
             g.writeEndArray();
@@ -150,20 +132,15 @@ final class JsonReport {
 
     /** A timeline entry's outcome and times. */
     private static void span(JsonGenerator g, String outcome, Instant started, Instant finished) throws IOException {
-        g.writeFieldName(OUTCOME);
-        g.writeString(outcome);
-        g.writeFieldName(STARTED_AT);
-        g.writeString(iso(started));
-        g.writeFieldName(FINISHED_AT);
-        g.writeString(iso(finished));
+        g.writeStringField("outcome", outcome);
+        g.writeStringField("started_at", iso(started));
+        g.writeStringField("finished_at", iso(finished));
     }
 
     /** A timeline entry's last fields, and its end. */
     private static void endRun(JsonGenerator g, String reason, RunOrigin origin) throws IOException {
-        g.writeFieldName(REASON);
-        g.writeString(reason);
-        g.writeFieldName(ORIGIN);
-        g.writeString(origin.name());
+        g.writeStringField("reason", reason);
+        g.writeStringField("origin", origin.name());
         g.writeEndObject();
     }
 
@@ -172,15 +149,6 @@ final class JsonReport {
             g.writeStringField(key, value.get());
         } else {
             g.writeNullField(key);
-        }
-    }
-
-    private static void text(JsonGenerator g, SerializableString key, Optional<String> value) throws IOException {
-        g.writeFieldName(key);
-        if (value.isPresent()) {
-            g.writeString(value.get());
-        } else {
-            g.writeNull();
         }
     }
 
@@ -196,28 +164,14 @@ final class JsonReport {
     private static final long FIRST_FOUR_DIGIT_YEAR = Instant.parse("1000-01-01T00:00:00Z").getEpochSecond();
     private static final long LAST_FOUR_DIGIT_YEAR = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
 
-    private static final long SECONDS_PER_DAY = 86_400;
-
-    /** A day and its "yyyy-mm-ddT": a report's times fall on a few days, mostly one after another. */
-    private record Day(long epochDay, String prefix) {
-    }
-
-    /** The day {@link #iso} wrote last (immutable, so threads may share it; a race only costs a recomputation). */
-    private static volatile Day lastDay;
-
     static String iso(Instant t) {
         if (t.getEpochSecond() < FIRST_FOUR_DIGIT_YEAR || t.getEpochSecond() > LAST_FOUR_DIGIT_YEAR) {
             return t.toString();   // signs and wider years: the rare case keeps the general code
         }
-        long epochDay = Math.floorDiv(t.getEpochSecond(), SECONDS_PER_DAY);
-        int second = (int) Math.floorMod(t.getEpochSecond(), SECONDS_PER_DAY);
-        Day day = lastDay;
-        if (day == null || day.epochDay() != epochDay) {
-            day = new Day(epochDay, LocalDate.ofEpochDay(epochDay) + "T");
-            lastDay = day;
-        }
-        StringBuilder b = new StringBuilder(30).append(day.prefix());
-        two(two(two(b, second / 3600).append(':'), second / 60 % 60).append(':'), second % 60);
+        LocalDateTime d = LocalDateTime.ofEpochSecond(t.getEpochSecond(), 0, ZoneOffset.UTC);
+        StringBuilder b = new StringBuilder(30).append(d.getYear());
+        two(two(two(two(two(b.append('-'), d.getMonthValue()).append('-'), d.getDayOfMonth()).append('T'), d.getHour())
+                .append(':'), d.getMinute()).append(':'), d.getSecond());
         int nano = t.getNano();
         if (nano != 0) {
             int digits = nano % 1_000_000 == 0 ? 3 : nano % 1_000 == 0 ? 6 : 9;
@@ -237,41 +191,5 @@ final class JsonReport {
         } else {
             g.writeNullField(key);
         }
-    }
-
-    private static void seconds(JsonGenerator g, SerializableString key, Optional<Duration> d) throws IOException {
-        g.writeFieldName(key);
-        if (d.isPresent()) {
-            g.writeNumber(seconds(d.get().toMillis()));
-        } else {
-            g.writeNull();
-        }
-    }
-
-    /**
-     * Exactly {@link Double#toString(double)} of {@code millis / 1000.0}, which is what the
-     * generator writes for that double, without the general algorithm: the timeline has some
-     * 40,000 such numbers, and their conversion was a seventh of the JSON's cost. Below 10^7
-     * seconds a number of milliseconds has at most 10 significant digits, so its shortest
-     * decimal is the plain one: whole seconds, a point, the milliseconds without trailing zeros
-     * (at least one digit). Negative and larger values keep the general code.
-     */
-    static String seconds(long millis) {
-        if (millis < 0 || millis >= 10_000_000_000L) {
-            return Double.toString(millis / 1000.0);
-        }
-        int fraction = (int) (millis % 1000);
-        StringBuilder b = new StringBuilder(16).append(millis / 1000).append('.');
-        if (fraction == 0) {
-            return b.append('0').toString();
-        }
-        b.append((char) ('0' + fraction / 100));
-        if (fraction % 100 != 0) {
-            b.append((char) ('0' + fraction / 10 % 10));
-            if (fraction % 10 != 0) {
-                b.append((char) ('0' + fraction % 10));
-            }
-        }
-        return b.toString();
     }
 }

@@ -27,22 +27,4 @@ class JsonReportTest {
             assertEquals(t.toString(), JsonReport.iso(t));
         }
     }
-
-    @Test
-    void secondsAreWrittenExactlyAsTheDoubleWouldBe() {
-        SplittableRandom random = new SplittableRandom(7);
-        for (int i = 0; i < 200_000; i++) {
-            long millis = switch (i % 4) {
-                case 0 -> random.nextLong(0, 100_000);
-                case 1 -> random.nextLong(0, 100_000) * 10;
-                case 2 -> random.nextLong(-20_000_000_000L, 20_000_000_000L);
-                default -> random.nextLong();
-            };
-            assertEquals(Double.toString(millis / 1000.0), JsonReport.seconds(millis), "millis " + millis);
-        }
-        for (long millis : new long[] {0, 1, 10, 100, 999, 1000, 1001, 1010, 1100, 9_999_999_999L, 10_000_000_000L, -1,
-                Long.MIN_VALUE, Long.MAX_VALUE}) {
-            assertEquals(Double.toString(millis / 1000.0), JsonReport.seconds(millis), "millis " + millis);
-        }
-    }
 }
