@@ -18,6 +18,6 @@ public final class Main {
 
     /** Runs a command line and returns its exit code; tests call this in process. */
     public static int run(Application app, String... args) {
-        return LifeboatCommand.commandLine(app).execute(args);
+        return LifeboatCommand.commandLine(app, args).execute(args);
     }
 }

@@ -35,6 +35,19 @@ class CliTest {
         }
     }
 
+    /** Only the named subcommand's model is built for a run; whatever shows the top level's usage lists them all. */
+    @ParameterizedTest
+    @ValueSource(strings = {"--help", "-h report", "--help report", "help"})
+    void theTopLevelUsageListsEverySubcommand(String args) {
+        Cli.Run run = Cli.run(args.split(" "));
+        assertEquals(0, run.exitCode(), run.all());
+        String usage = run.out();
+        for (String command : List.of("demo", "backup", "drill", "restore", "catalog", "report", "serve", "trigger", "audit",
+                "config", "help")) {
+            assertTrue(usage.contains("\n  " + command + " "), command + " is missing from: " + usage);
+        }
+    }
+
     @Test
     void usageErrorsExitTwo() {
         assertEquals(2, Cli.run("no-such-command").exitCode());

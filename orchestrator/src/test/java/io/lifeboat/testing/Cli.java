@@ -28,7 +28,7 @@ public final class Cli {
     public static Run run(Application app, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = LifeboatCommand.commandLine(app);
+        CommandLine cl = LifeboatCommand.commandLine(app, args);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(args);
