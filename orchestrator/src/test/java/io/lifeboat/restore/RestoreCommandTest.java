@@ -419,20 +419,39 @@ class RestoreCommandTest {
         assertEquals(List.of(), restoredDatabases(), "the new database was dropped and nothing was renamed");
     }
 
+    /**
+     * Also: the database in its place has the replaced one's owner and database grants, which no
+     * database's dump holds (here: owned by another role, CONNECT for one role and not for PUBLIC).
+     */
     @Test
     void replaceSwapsInTheRestoredDatabaseAndKeepsTheOriginal() throws IOException {
         Path config = config();
         Map<String, Long> atBackup = backupThenChangeTheSource(config);
         Map<String, Long> current = source.rowCounts("shop");
-
-        Executed executed = planAndExecute(config, true);
-        RestorePlan plan = executed.plan();
-        RestoreResult r = executed.result();
-        assertEquals(Outcome.PASSED, r.outcome(), r.reason());
-        String kept = r.keptOldAs().orElseThrow();
-        assertEquals(atBackup, source.rowCounts("shop"), "shop now holds the backup's data");
-        assertEquals(current, source.rowCounts(kept), "the replaced database keeps every row it had");
-        assertFalse(databases().contains(plan.restoreInto()), "the restoring name is gone after the swap");
-        source.pg.execute("postgres", "DROP DATABASE \"" + kept + "\";");
+        String dbOwner = "lifeboat_dbowner_" + ProcessHandle.current().pid();
+        String app = "lifeboat_app_" + ProcessHandle.current().pid();
+        String other = "lifeboat_other_" + ProcessHandle.current().pid();
+        source.pg.execute("postgres", "CREATE ROLE " + dbOwner + "; CREATE ROLE " + app + "; CREATE ROLE " + other + ";"
+                + " ALTER DATABASE shop OWNER TO " + dbOwner + "; REVOKE ALL ON DATABASE shop FROM PUBLIC;"
+                + " GRANT CONNECT ON DATABASE shop TO " + app + ";");
+        try {
+            Executed executed = planAndExecute(config, true);
+            RestorePlan plan = executed.plan();
+            RestoreResult r = executed.result();
+            assertEquals(Outcome.PASSED, r.outcome(), r.reason());
+            String kept = r.keptOldAs().orElseThrow();
+            assertEquals(atBackup, source.rowCounts("shop"), "shop now holds the backup's data");
+            assertEquals(current, source.rowCounts(kept), "the replaced database keeps every row it had");
+            assertFalse(databases().contains(plan.restoreInto()), "the restoring name is gone after the swap");
+            assertEquals(dbOwner, source.pg.execute("postgres", "SELECT pg_get_userbyid(datdba) FROM pg_database"
+                    + " WHERE datname = 'shop';").strip());
+            assertEquals("t", source.pg.execute("postgres", "SELECT has_database_privilege('" + app + "', 'shop', 'CONNECT');").strip());
+            assertEquals("f", source.pg.execute("postgres", "SELECT has_database_privilege('" + other + "', 'shop', 'CONNECT');").strip(),
+                    "PUBLIC's default CONNECT is not given back where the old database had revoked it");
+            source.pg.execute("postgres", "DROP DATABASE \"" + kept + "\";");
+        } finally {
+            source.pg.execute("postgres", "ALTER DATABASE shop OWNER TO postgres; GRANT CONNECT, TEMPORARY ON DATABASE shop TO PUBLIC;"
+                    + " REVOKE ALL ON DATABASE shop FROM " + app + ";");
+        }
     }
 }

@@ -62,7 +62,8 @@ public final class PostgresRestoreTarget implements RestoreTarget {
                     + " server and " + server.user() + " must be allowed to give objects to them; if not, the restore fails"
                     + " naming the role: add --no-owner)";
             case RESTORING_USER -> "--no-owner: every object will belong to " + server.user() + "; the backup's grants are left out";
-        } + "; the database's own owner, settings and grants are the server's, not in a database's dump";
+        } + (ownership == Ownership.AS_IN_BACKUP ? "; with --replace the database itself takes the replaced one's owner and"
+                + " database grants" : "") + "; database settings (ALTER DATABASE … SET) are not in a database's dump";
     }
 
     @Override
@@ -145,7 +146,8 @@ public final class PostgresRestoreTarget implements RestoreTarget {
 
         @Override
         public synchronized void swapInto(String existing, String keepOldAs) throws RestoreTargetException {
-            String rename = "BEGIN; ALTER DATABASE " + PrivatePostgresCluster.quoteIdentifier(existing) + " RENAME TO "
+            String rename = "BEGIN; " + databaseOwnerAndGrants(existing) + "ALTER DATABASE "
+                    + PrivatePostgresCluster.quoteIdentifier(existing) + " RENAME TO "
                     + PrivatePostgresCluster.quoteIdentifier(keepOldAs) + "; ALTER DATABASE "
                     + PrivatePostgresCluster.quoteIdentifier(name()) + " RENAME TO "
                     + PrivatePostgresCluster.quoteIdentifier(existing) + "; COMMIT;";
@@ -167,6 +169,47 @@ public final class PostgresRestoreTarget implements RestoreTarget {
             throw new RestoreTargetException("could not swap " + name() + " in for " + existing + " on "
                     + PostgresRestoreTarget.this.describe() + " after " + SWAP_ATTEMPTS + " attempts (nothing was renamed): "
                     + last.getMessage());
+        }
+
+        /**
+         * With the backup's owners kept, the database itself takes the replaced one's owner and
+         * database-level grants (CONNECT, CREATE, TEMPORARY), which no database's dump holds: an
+         * application whose role could connect to the old database can connect to this one. The
+         * statements run in the swap's transaction, so a role the restoring user may not give the
+         * database to leaves nothing renamed.
+         */
+        private String databaseOwnerAndGrants(String existing) throws RestoreTargetException {
+            if (ownership != Ownership.AS_IN_BACKUP) {
+                return "";
+            }
+            String target = PrivatePostgresCluster.quoteIdentifier(name());
+            List<List<Optional<String>>> rows;
+            try {
+                // one row per ACL entry (grantee 0 is PUBLIC), or one row of nulls for the default ACL
+                rows = client.rows(ServerSandboxProvider.MAINTENANCE_DATABASE, "SELECT pg_get_userbyid(d.datdba),"
+                        + " d.datacl IS NULL, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END,"
+                        + " a.privilege_type FROM pg_database d LEFT JOIN LATERAL aclexplode(d.datacl) a ON true"
+                        + " WHERE d.datname = " + ServerSandbox.literal(existing), 1000, ADMIN_TIMEOUT);
+            } catch (QueryFailedException e) {
+                throw new RestoreTargetException("cannot read the owner and grants of database " + existing + " on "
+                        + PostgresRestoreTarget.this.describe() + ": " + e.getMessage(), e);
+            }
+            if (rows.isEmpty()) {
+                throw new RestoreTargetException("database " + existing + " is no longer on " + PostgresRestoreTarget.this.describe());
+            }
+            StringBuilder sql = new StringBuilder("ALTER DATABASE ").append(target).append(" OWNER TO ")
+                    .append(PrivatePostgresCluster.quoteIdentifier(rows.get(0).get(0).orElseThrow())).append("; ");
+            if (rows.get(0).get(1).orElse("t").equals("f")) {
+                // an explicit ACL: exactly its entries, not the defaults a new database starts with
+                sql.append("REVOKE ALL ON DATABASE ").append(target).append(" FROM PUBLIC; ");
+                for (List<Optional<String>> row : rows) {
+                    if (row.get(2).isPresent() && row.get(3).isPresent()) {
+                        sql.append("GRANT ").append(row.get(3).get()).append(" ON DATABASE ").append(target).append(" TO ")
+                                .append(row.get(2).get()).append("; ");
+                    }
+                }
+            }
+            return sql.toString();
         }
     }
 
