@@ -12,6 +12,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +33,12 @@ public final class Catalog {
     /** The longest reason kept; the drill result JSON in the state directory has the full story. */
     static final int MAX_REASON = 4000;
     private static final String SQL_UNIQUE_VIOLATION = "23505";
+
+    /**
+     * Runs kept per item in the recent tables (V5.sql), the most a report's timeline shows. The
+     * number is also written in V5.sql's backfill.
+     */
+    public static final int RECENT_KEPT = 20;
 
     private final CatalogDatabase db;
 
@@ -81,8 +92,7 @@ public final class Catalog {
     }
 
     private void insertBackup(BackupRecord r) {
-        update("INSERT INTO lifeboat_backup_run (source, backup_id, outcome, reason, started_at, finished_at,"
-                + " raw_bytes, stored_bytes, object_key, origin, node) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", p -> {
+        appendRun("lifeboat_backup_run", "lifeboat_recent_backup_run", "source", r.source(), BACKUP_COLUMNS, p -> {
                     p.setString(1, r.source());
                     setOptional(p, 2, r.backupId());
                     p.setString(3, r.outcome().name());
@@ -118,12 +128,16 @@ public final class Catalog {
 
     /**
      * The named sources' newest runs, at most {@code perSource} each, newest first; a source
-     * without runs is absent. One connection and one prepared statement for all of them; the
-     * ORDER BY (the equality column first) is the order of an index of V3.sql, so each execution
-     * reads the first {@code perSource} entries of one index range and stops. A window function
-     * over the whole table, as before, made H2 hold every run in memory.
+     * without runs is absent. Up to {@link #RECENT_KEPT} per source they come from the recent
+     * table in one scan (see {@link #recent}); more, from the run table, one indexed query per
+     * source on one connection: the ORDER BY (the equality column first) is the order of an index
+     * of V3.sql, so each execution reads the first {@code perSource} entries of one index range.
      */
     public Map<String, List<BackupRecord>> recentBackupRuns(Collection<String> sources, int perSource) {
+        if (perSource <= RECENT_KEPT) {
+            return recent("lifeboat_recent_backup_run", BACKUP_COLUMNS, sources, perSource, Catalog::backupRow,
+                    BackupRecord::startedAt, "read recent backup runs");
+        }
         return perItem("SELECT " + BACKUP_COLUMNS + " FROM lifeboat_backup_run WHERE source = ?"
                 + " ORDER BY source, started_at DESC, id DESC FETCH FIRST " + perSource + " ROWS ONLY", sources, Catalog::backupRow,
                 "read recent backup runs");
@@ -147,8 +161,7 @@ public final class Catalog {
     // ---- drills ---------------------------------------------------------------------------
 
     public void recordDrill(DrillRecord r) {
-        update("INSERT INTO lifeboat_drill_run (drill, source, run_id, backup_id, outcome, reason, started_at,"
-                + " finished_at, backup_age_ms, restore_ms, origin, node) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", p -> {
+        appendRun("lifeboat_drill_run", "lifeboat_recent_drill_run", "drill", r.drill(), DRILL_COLUMNS, p -> {
                     p.setString(1, r.drill());
                     p.setString(2, r.source());
                     p.setString(3, r.runId());
@@ -184,6 +197,10 @@ public final class Catalog {
 
     /** The named drills' newest runs, at most {@code perDrill} each, newest first; see {@link #recentBackupRuns}. */
     public Map<String, List<DrillRecord>> recentDrillRuns(Collection<String> drills, int perDrill) {
+        if (perDrill <= RECENT_KEPT) {
+            return recent("lifeboat_recent_drill_run", DRILL_COLUMNS, drills, perDrill, Catalog::drillRow,
+                    DrillRecord::startedAt, "read recent drill runs");
+        }
         return perItem("SELECT " + DRILL_COLUMNS + " FROM lifeboat_drill_run WHERE drill = ?"
                 + " ORDER BY drill, started_at DESC, id DESC FETCH FIRST " + perDrill + " ROWS ONLY", drills, Catalog::drillRow,
                 "read recent drill runs");
@@ -236,6 +253,94 @@ public final class Catalog {
         return "SELECT " + columns + " FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY " + key
                 + " ORDER BY started_at DESC, id DESC) AS lifeboat_rank FROM " + table + " t " + where + ") ranked"
                 + " WHERE lifeboat_rank <= " + n + " ORDER BY " + key + ", lifeboat_rank";
+    }
+
+    /**
+     * Appends a run, and copies it into its item's recent runs, in one transaction: the report
+     * never sees a run in one table and not the other. Then, in a transaction of its own, trims
+     * the item's recent runs to the newest {@link #RECENT_KEPT}. The trim deletes only runs ranked
+     * below that among what it sees, and a run appended at the same time by another node can only
+     * push ranks down, so it never removes one of the newest; if it fails (two nodes trimming one
+     * item can deadlock on PostgreSQL), the item keeps a few runs more until its next run, which
+     * readers do not mind (they sort and take the newest). The run itself is recorded either way.
+     */
+    private void appendRun(String table, String recent, String key, String item, String columns, Binder binder, String what) {
+        String marks = String.join(", ", Collections.nCopies(columns.split(",").length, "?"));
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            try {
+                long id;
+                try (PreparedStatement p = c.prepareStatement("INSERT INTO " + table + " (" + columns + ") VALUES (" + marks + ")",
+                        new String[] {"id"})) {
+                    binder.bind(p);
+                    p.executeUpdate();
+                    try (ResultSet keys = p.getGeneratedKeys()) {
+                        keys.next();
+                        id = keys.getLong(1);
+                    }
+                }
+                try (PreparedStatement p = c.prepareStatement("INSERT INTO " + recent + " (id, " + columns + ") SELECT id, "
+                        + columns + " FROM " + table + " WHERE id = ?")) {
+                    p.setLong(1, id);
+                    p.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+            try (PreparedStatement p = c.prepareStatement("DELETE FROM " + recent + " WHERE " + key + " = ? AND id NOT IN"
+                    + " (SELECT id FROM " + recent + " WHERE " + key + " = ? ORDER BY " + key + ", started_at DESC, id DESC"
+                    + " FETCH FIRST " + RECENT_KEPT + " ROWS ONLY)")) {
+                p.setString(1, item);
+                p.setString(2, item);
+                p.executeUpdate();
+            } catch (SQLException trimFailed) {
+                // see above: harmless, and the next run of the item trims again
+            }
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
+    /**
+     * The newest {@code n} of each named item's runs from a recent table (V5.sql), read in one scan
+     * of the whole table and sorted here: the table holds about {@link #RECENT_KEPT} runs of every
+     * item, so a scan reads each page once, where an index range per item would reach into pages
+     * in index order. Newest first, ties broken by the later id, as the run tables' queries do.
+     */
+    private <T> Map<String, List<T>> recent(String table, String columns, Collection<String> items, int n,
+                                            RowReader<T> reader, Function<T, Instant> startedAt, String what) {
+        record Ranked<T>(Instant startedAt, long id, T run) { }
+        Set<String> wanted = items instanceof Set<String> set ? set : new HashSet<>(items);
+        Map<String, List<Ranked<T>>> found = new HashMap<>();
+        int idColumn = columns.split(",").length + 1;
+        try (Connection c = db.connect();
+             PreparedStatement p = c.prepareStatement("SELECT " + columns + ", id FROM " + table);
+             ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+                String item = rs.getString(1);   // the item's column comes first in both column lists
+                if (wanted.contains(item)) {
+                    T run = reader.read(rs);
+                    found.computeIfAbsent(item, k -> new ArrayList<>()).add(new Ranked<>(startedAt.apply(run), rs.getLong(idColumn), run));
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+        Comparator<Ranked<T>> newestFirst = Comparator.comparing((Ranked<T> r) -> r.startedAt()).thenComparingLong(Ranked::id).reversed();
+        Map<String, List<T>> result = new HashMap<>();
+        found.forEach((item, runs) -> {
+            runs.sort(newestFirst);
+            result.put(item, runs.stream().limit(n).map(Ranked::run).toList());
+        });
+        return result;
     }
 
     /** One query per item on one connection: the rows of each item that has any, by item. */

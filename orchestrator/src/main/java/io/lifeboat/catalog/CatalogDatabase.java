@@ -44,7 +44,7 @@ import java.util.Optional;
  */
 public final class CatalogDatabase {
     /** The newest schema version this lifeboat knows. */
-    public static final int SCHEMA_VERSION = 4;
+    public static final int SCHEMA_VERSION = 5;
     private static final long MIGRATION_LOCK = 0x6c6966650001L; // "life" + 1: any fixed number of ours
 
     private final String url;
@@ -87,7 +87,8 @@ public final class CatalogDatabase {
         String base = config.jdbcUrl();
         Path file = h2File(config);
         String password = config.passwordFile().map(CatalogDatabase::readPassword).orElseGet(() -> h2Password(file));
-        String url = base.toUpperCase(Locale.ROOT).contains("AUTO_SERVER=") ? base : base + ";AUTO_SERVER=TRUE";
+        String url = (base.toUpperCase(Locale.ROOT).contains("AUTO_SERVER=") ? base : base + ";AUTO_SERVER=TRUE")
+                + (base.toUpperCase(Locale.ROOT).contains("LAZY_QUERY_EXECUTION=") ? "" : ";LAZY_QUERY_EXECUTION=TRUE");
         return new CatalogDatabase(url, config.user().orElse("lifeboat"), password, false);
     }
 

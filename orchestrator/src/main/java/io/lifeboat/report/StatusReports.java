@@ -36,7 +36,7 @@ import java.util.function.Predicate;
  */
 public final class StatusReports {
     /** Runs per item in the timeline. */
-    public static final int HISTORY = 20;
+    public static final int HISTORY = Catalog.RECENT_KEPT;
 
     private final Catalog catalog;
     /**
@@ -52,10 +52,10 @@ public final class StatusReports {
     }
 
     /**
-     * Two prepared statements, each run once per configured item, read only that item's newest
-     * {@link #HISTORY} rows through an index, so the report's cost follows the number of items,
-     * not the number of runs. The newest passing (successful) run is nearly always among them;
-     * the catalog is asked for it only for the items whose recent runs have none.
+     * The items' newest {@link #HISTORY} runs come from the catalog's recent-runs tables, which
+     * hold that many per item, so the report's cost follows the number of items, not the number
+     * of runs. The newest passing (successful) run is nearly always among them; the catalog is
+     * asked for it, one indexed query per item, only for the items whose recent runs have none.
      */
     public StatusReport build(LifeboatConfig config, Instant now) {
         Duration grace = config.schedule().grace();

@@ -142,6 +142,64 @@ class CatalogTest {
         assertEquals(java.util.Map.of(), catalog.lastPassingDrillTimes(List.of()));
     }
 
+    /**
+     * The recent tables hold each item's newest runs and no more, whatever order runs arrive in (a
+     * catalog sync adds old backups after new ones), and with several writers at once: eight
+     * threads append 30 runs each to one drill and one source, out of time order; afterwards the
+     * recent runs are exactly the newest 20 of the run tables.
+     */
+    @ParameterizedTest
+    @MethodSource("databases")
+    void theRecentRunsStayTheNewestWithManyWritersAndRunsOutOfOrder(String kind) throws Exception {
+        Catalog catalog = new Catalog(CatalogDatabase.open(config(kind)));
+        int writers = 8;
+        int each = 30;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        // a spread of start times, newest and oldest interleaved between writers
+                        Instant t = T0.plusSeconds(60L * ((i * 7919L + writer * 104_729L) % 10_000));
+                        catalog.recordDrill(new DrillRecord("busy", "shop", "w" + writer + "-" + i, Optional.empty(),
+                                i % 3 == 0 ? Outcome.FAILED : Outcome.PASSED, "r", t, t.plusSeconds(1), Optional.empty(),
+                                Optional.empty(), RunOrigin.SCHEDULE, "n"));
+                        catalog.addBackupIfAbsent(new BackupRecord("shop", Optional.of("b" + writer + "-" + i),
+                                BackupOutcome.SUCCEEDED, "found", t, t.plusSeconds(1), 1, 1, Optional.of("k"), RunOrigin.SYNC, "n"));
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(writers * each, catalog.drillRuns("busy", 1000).size(), "every run recorded");
+        assertEquals(catalog.drillRuns("busy", 20), catalog.recentDrillRuns(List.of("busy"), 20).get("busy"));
+        assertEquals(catalog.backupRuns("shop", 20), catalog.recentBackupRuns(List.of("shop"), 20).get("shop"));
+        assertEquals(catalog.drillRuns("busy", 5), catalog.recentDrillRuns(List.of("busy"), 5).get("busy"));
+        // One more run from a single writer trims what concurrent trims may have left.
+        catalog.recordDrill(new DrillRecord("busy", "shop", "last", Optional.empty(), Outcome.PASSED, "r", T0, T0,
+                Optional.empty(), Optional.empty(), RunOrigin.CLI, "n"));
+        catalog.addBackupIfAbsent(new BackupRecord("shop", Optional.of("last"), BackupOutcome.SUCCEEDED, "found", T0, T0, 1, 1,
+                Optional.of("k"), RunOrigin.SYNC, "n"));
+        assertEquals(Catalog.RECENT_KEPT, recentRows(catalog, "lifeboat_recent_drill_run"));
+        assertEquals(Catalog.RECENT_KEPT, recentRows(catalog, "lifeboat_recent_backup_run"));
+        assertEquals(catalog.drillRuns("busy", 20), catalog.recentDrillRuns(List.of("busy"), 20).get("busy"));
+    }
+
+    private static int recentRows(Catalog catalog, String table) throws Exception {
+        try (Connection c = catalog.database().connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("databases")
     void aBackupFromTheBucketIsAddedOnce(String kind) {
@@ -219,9 +277,25 @@ class CatalogTest {
         }
         BackupRecord run = new BackupRecord("shop", Optional.empty(), BackupOutcome.ERRORED, "r", T0, T0, -1, -1,
                 Optional.empty(), RunOrigin.CLI, "n");
-        new Catalog(old).recordBackup(run);
+        // 25 runs of a drill, written as a version-1 lifeboat wrote them: into the run tables only
+        try (Connection c = old.connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO lifeboat_backup_run (source, outcome, reason, started_at, finished_at, origin, node)"
+                    + " VALUES ('shop', 'ERRORED', 'r', TIMESTAMP WITH TIME ZONE '2026-11-24 03:00:00+00',"
+                    + " TIMESTAMP WITH TIME ZONE '2026-11-24 03:00:00+00', 'CLI', 'n')");
+            for (int i = 0; i < 25; i++) {
+                s.execute("INSERT INTO lifeboat_drill_run (drill, source, run_id, outcome, reason, started_at, finished_at, origin, node)"
+                        + " VALUES ('shop-drill', 'shop', 'old-" + i + "', 'PASSED', 'ok', TIMESTAMP WITH TIME ZONE '2026-11-"
+                        + (1 + i) + " 03:00:00+00', TIMESTAMP WITH TIME ZONE '2026-11-" + (1 + i) + " 03:00:00+00', 'CLI', 'n')");
+            }
+        }
+        old.close();
         Catalog upgraded = new Catalog(CatalogDatabase.open(cfg));
         assertEquals(List.of(run), upgraded.backupRuns("shop", 10));
+        // the upgrade copied each item's 20 newest runs into the report's recent tables
+        assertEquals(List.of(run), upgraded.recentBackupRuns(List.of("shop"), 20).get("shop"));
+        assertEquals(upgraded.drillRuns("shop-drill", 20), upgraded.recentDrillRuns(List.of("shop-drill"), 20).get("shop-drill"));
+        assertEquals("old-24", upgraded.recentDrillRuns(List.of("shop-drill"), 20).get("shop-drill").get(0).runId());
+        assertEquals(20, recentRows(upgraded, "lifeboat_recent_drill_run"));
         RestoreEventRecord e = new RestoreEventRecord(T0, "REFUSED", "r1", "shop", "b", "d", 0, "root", "why");
         upgraded.recordRestoreEvent(e);
         assertEquals(List.of(e), upgraded.restoreEvents("r1"));
