@@ -141,14 +141,30 @@ class TwoClientRestoreTest {
     }
 
     /**
-     * The dump's first INSERT goes to the first client (both idle, none used yet), its second to
-     * the second (idle, and the first was used last or is busy): a broken second statement fails
-     * in the second client, and its error is the restore's.
+     * Two sessions' first INSERTs into one empty table deadlocked now and then (MariaDB's bulk
+     * load of an empty table takes its exclusive lock): once in a full test run, ERROR 1213. A
+     * table's first INSERT now runs alone. This is a smoke test, not a reproduction: without that
+     * fix, twenty restores in a row also passed once; the race needs a table's first INSERT still
+     * running when its second starts.
+     */
+    @Test
+    void restoresInARowNeverDeadlockOnAnEmptyTable() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            String t = target();
+            client().restore(t, new ByteArrayInputStream(dump), LIMIT);
+            assertEquals(sourceChecksums, checksums(t), "restore " + i);
+        }
+    }
+
+    /**
+     * A table's first INSERT runs alone on the first client (see TwoClientRestore.soloNext), its
+     * second goes to the second client (idle, and the first was used last): a broken second
+     * statement of the notes table fails in the second client, and its error is the restore's.
      */
     @Test
     void anInsertThatFailsInTheSecondClientFailsTheRestoreWithItsError() throws Exception {
         String text = new String(dump, StandardCharsets.UTF_8);
-        int first = text.indexOf("\nINSERT INTO `");
+        int first = text.indexOf("\nINSERT INTO `notes`");
         int second = text.indexOf("\nINSERT INTO `", first + 1);
         // one value too many in the second statement's first row
         int row = text.indexOf("(", second) + 1;
