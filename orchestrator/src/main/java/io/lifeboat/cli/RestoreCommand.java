@@ -37,7 +37,8 @@ import picocli.CommandLine.Parameters;
         description = {"Disaster recovery: restore a backup of SOURCE onto its server.",
                 "By default prints the PLAN and changes nothing: which backup (time, age, size, checksum, last drill),"
                         + " where (host, port, database), what exists there, the expected duration, the checks that run after.",
-                "The default target is a NEW database <db>_restored_<UTC time>; an existing one is never written into.",
+                "The default target is a NEW database <db>_restored_<UTC time> (_2, _3, ... when taken); an existing one is never"
+                        + " written into.",
                 "--replace restores into a new database, checks it, then swaps names: the old database is KEPT as"
                         + " <db>_replaced_<UTC time>, never dropped.",
                 "--apply needs a person: gate 'tty' (default) asks for the database name and a one-time code on the"
@@ -66,7 +67,7 @@ final class RestoreCommand extends ConfiguredCommand implements Callable<Integer
     String at;
 
     @Option(names = "--into", paramLabel = "DATABASE", description = "Restore into this database (default: a new"
-            + " <db>_restored_<UTC time>; with --replace: the source's database).")
+            + " <db>_restored_<UTC time>, numbered _2, _3, ... when taken; with --replace: the source's database).")
     String into;
 
     @Option(names = "--replace", description = "Swap the restored database in for the existing one, which is kept renamed.")

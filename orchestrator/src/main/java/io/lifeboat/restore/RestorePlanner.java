@@ -76,9 +76,10 @@ public final class RestorePlanner {
         Manifest manifest = entry.manifest().orElseThrow();
 
         String stamp = STAMP.format(plannedAt);
-        String database = ask.into().orElse(ask.replace() ? source.database() : source.database() + "_restored_" + stamp);
-        requirePlainName(database, "--into");
         RestoreTarget server = app.engines().forName(source.engine()).restoreTarget(source);
+        String database = ask.into().orElse(ask.replace() ? source.database() : freeDefaultName(server,
+                source.database() + "_restored_" + stamp));
+        requirePlainName(database, "--into");
         Optional<ExistingDatabase> existing = inspect(server, database);
         Optional<String> keepOldAs = Optional.empty();
         String restoreInto = database;
@@ -155,6 +156,29 @@ public final class RestorePlanner {
         }
         throw new LifeboatException(ExitCode.FAILED, "no complete backup of " + source.name() + " in " + where
                 + ask.at().map(t -> " taken at or before " + t).orElse("") + ": there is nothing to restore");
+    }
+
+    /** How many numbered names are tried after the default one is taken. */
+    private static final int DEFAULT_NAME_TRIES = 20;
+
+    /**
+     * The default name, or {@code <name>_2}, {@code _3}, ... when an earlier restore in the same
+     * second took it: a name lifeboat chose itself is no reason to refuse (a name the person gave
+     * with {@code --into} is, below). The plan shows the name, and the approval binds it.
+     */
+    private static String freeDefaultName(RestoreTarget server, String name) {
+        requirePlainName(name, "the default database name (give --into)");
+        if (inspect(server, name).isEmpty()) {
+            return name;
+        }
+        for (int n = 2; n <= DEFAULT_NAME_TRIES; n++) {
+            String numbered = requirePlainName(name + "_" + n, "the default database name (give --into)");
+            if (inspect(server, numbered).isEmpty()) {
+                return numbered;
+            }
+        }
+        throw new LifeboatException(ExitCode.USAGE, "the default database names " + name + " to " + name + "_"
+                + DEFAULT_NAME_TRIES + " are all taken on " + server.describe() + "; choose one with --into");
     }
 
     private static Optional<ExistingDatabase> inspect(RestoreTarget server, String database) {

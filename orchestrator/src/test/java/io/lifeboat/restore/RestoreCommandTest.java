@@ -21,6 +21,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -387,6 +388,36 @@ class RestoreCommandTest {
             assertTrue(JSON.readTree(plan.out()).get("ownership_note").asText().contains("every object will belong to postgres"), plan.out());
         } finally {
             source.pg.execute("shop", "DROP TABLE IF EXISTS owned_things;");
+        }
+    }
+
+    /**
+     * Two restores planned in the same second: the default name carries the second, so the second
+     * restore takes the next numbered name instead of being refused for a name nobody chose.
+     */
+    @Test
+    void aSecondRestoreInTheSameSecondTakesTheNextNumberedName() throws IOException {
+        Path config = config();
+        backup(config);
+        Instant second = Instant.parse("2026-11-24T15:30:07.250Z");
+        List<String> names = new ArrayList<>();
+        try (Application app = Application.standard()) {
+            var loaded = app.loadConfig(config);
+            RestoreAsk ask = new RestoreAsk("shop", Optional.empty(), Optional.empty(), Optional.empty(), false,
+                    Ownership.AS_IN_BACKUP);
+            for (int i = 0; i < 3; i++) {
+                RestorePlan plan = new RestorePlanner(app).plan(loaded, ask, second.plusMillis(100 * i));
+                assertTrue(plan.existing().isEmpty(), plan.toString());
+                RestoreResult r = new RestoreExecutor(app).execute(loaded, plan);
+                assertEquals(Outcome.PASSED, r.outcome(), r.reason());
+                names.add(r.database().orElseThrow());
+            }
+        }
+        assertEquals(List.of("shop_restored_20261124_153007", "shop_restored_20261124_153007_2",
+                "shop_restored_20261124_153007_3"), names);
+        assertEquals(names, restoredDatabases());
+        for (String name : names) {
+            source.pg.execute("postgres", "DROP DATABASE \"" + name + "\";");
         }
     }
 
