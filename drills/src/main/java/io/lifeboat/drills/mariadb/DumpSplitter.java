@@ -1,5 +1,6 @@
 package io.lifeboat.drills.mariadb;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,14 @@ final class DumpSplitter {
 
         void other(byte[] b, int off, int len);
 
-        void insertBegin();
+        /**
+         * A data statement begins; its bytes, from {@code INSERT INTO `} on, follow through
+         * {@link #insert}.
+         *
+         * @param table the table it fills, as named in the dump (doubled backquotes undone); a
+         *              dump cut inside the name gives what there was of it
+         */
+        void insertBegin(String table);
 
         void insert(byte[] b, int off, int len);
 
@@ -104,6 +112,12 @@ final class DumpSplitter {
     private boolean atStatementStart = true;
     private boolean serialOnly;
     private int prefixLeft;
+    /**
+     * The statement's bytes up to the end of the table's name, held back until the name is
+     * known: the route chooses where a statement goes by its table (a table's first INSERT runs
+     * alone, see TwoClientRestore). At most the prefix and a 64-character name, quoted.
+     */
+    private final ByteArrayOutputStream statementStart = new ByteArrayOutputStream(INSERT.length + 130);
     private int depth;
     private boolean inString;
     private boolean escaped;
@@ -144,7 +158,7 @@ final class DumpSplitter {
                 case LINE -> i = line(b, i, end);
                 case INSERT_PREFIX -> {
                     int n = Math.min(prefixLeft, end - i);
-                    route.insert(b, i, n);
+                    statementStart.write(b, i, n);
                     prefixLeft -= n;
                     i += n;
                     if (prefixLeft == 0) {
@@ -154,6 +168,7 @@ final class DumpSplitter {
                 case INSERT_NAME, INSERT_NAME_QUOTE -> {
                     byte c = b[i];
                     if (mode == Mode.INSERT_NAME_QUOTE && c != '`') {
+                        beginInsert();
                         mode = Mode.INSERT_ROWS; // the name ended; this byte is the statement's
                         depth = 0;
                         inString = false;
@@ -161,7 +176,7 @@ final class DumpSplitter {
                         continue;
                     }
                     mode = c == '`' && mode == Mode.INSERT_NAME ? Mode.INSERT_NAME_QUOTE : Mode.INSERT_NAME;
-                    route.insert(b, i++, 1);
+                    statementStart.write(b[i++]);
                 }
                 case INSERT_ROWS -> i = rows(b, i, end);
                 case LOCK, LOCK_NAME -> {
@@ -311,7 +326,7 @@ final class DumpSplitter {
             }
         }
         if (atStatementStart && startsWith(h, INSERT)) {
-            route.insertBegin();
+            statementStart.reset();
             mode = Mode.INSERT_PREFIX;
             prefixLeft = INSERT.length;
             scan(h, 0, h.length);
@@ -359,8 +374,21 @@ final class DumpSplitter {
         return i > 3 && text.startsWith(" SET ", i);
     }
 
+    /** The table's name is complete (or the dump ended inside it): the statement begins. */
+    private void beginInsert() {
+        byte[] start = statementStart.toByteArray();
+        int nameEnd = mode == Mode.INSERT_NAME_QUOTE ? start.length - 1 : start.length;
+        int nameStart = Math.min(INSERT.length, start.length);
+        String quoted = new String(start, nameStart, Math.max(0, nameEnd - nameStart), StandardCharsets.UTF_8);
+        route.insertBegin(quoted.replace("``", "`"));
+        route.insert(start, 0, start.length);
+    }
+
     /** The dump ended: a last line without a line break is passed on. */
     private void end() {
+        if (mode == Mode.INSERT_PREFIX || mode == Mode.INSERT_NAME || mode == Mode.INSERT_NAME_QUOTE) {
+            beginInsert();   // cut inside the name: the client gets what there was, and fails on it
+        }
         if (mode == Mode.HEAD && headLen > 0) {
             byte[] h = Arrays.copyOf(head, headLen);
             headLen = 0;

@@ -93,8 +93,8 @@ final class TwoClientRestore implements DumpSplitter.Route {
     /** The second client was sent INSERTs that the next other statement must wait for. */
     private boolean secondUnfenced;
     /**
-     * The next INSERT is the first after other statements (a table's first, into an empty table):
-     * it runs alone. MariaDB 10.11 loads an empty InnoDB table in bulk when unique and foreign key
+     * The next INSERT is a table's first (into an empty table): the first after other statements,
+     * or the first into another table than the INSERT before it. It runs alone. MariaDB 10.11 loads an empty InnoDB table in bulk when unique and foreign key
      * checks are off, as the dump's header sets them, and takes the table's exclusive lock for
      * that: two sessions' first INSERTs into one empty table each held its intention lock and
      * waited for the other's ("ERROR 1213 … Deadlock found" from one client; seen in
@@ -103,6 +103,8 @@ final class TwoClientRestore implements DumpSplitter.Route {
     private boolean soloNext = true;
     /** The INSERT sent alone: the next waits until it has run. */
     private boolean soloPending;
+    /** The table of the INSERT before; a dump with nothing between two tables' data still starts each alone. */
+    private String lastTable;
 
     private TwoClientRestore(ToolProcess first, ToolProcess second) {
         this.first = new Session("1", first);
@@ -227,7 +229,11 @@ final class TwoClientRestore implements DumpSplitter.Route {
     }
 
     @Override
-    public void insertBegin() {
+    public void insertBegin(String table) {
+        if (!table.equals(lastTable)) {
+            soloNext = true;
+            lastTable = table;
+        }
         if (soloPending) {
             soloPending = false;
             await(first, first.sent);   // everything first was sent, the lone INSERT last

@@ -177,6 +177,37 @@ class TwoClientRestoreTest {
                 + client.lastInsertsPerClient);
     }
 
+    /**
+     * With nothing between two tables' data (as {@code --no-create-info --skip-add-locks
+     * --skip-disable-keys} dumps have), the second table's first INSERT still runs alone on the
+     * first client: it is known by its table, not by statements before it. A broken first INSERT
+     * of {@code b} fails in the first client, and the second client is never given anything.
+     */
+    @Test
+    void aTablesFirstInsertRunsAloneEvenDirectlyAfterAnotherTablesData() throws Exception {
+        String text = new String(dump, StandardCharsets.UTF_8);
+        String header = text.substring(0, text.indexOf("\n--\n-- Table structure") + 1);
+        String trailer = text.substring(text.lastIndexOf("\n/*!40103 SET TIME_ZONE=@OLD_TIME_ZONE */;") + 1);
+        String adjacent = header + """
+                CREATE TABLE `a` (id INT PRIMARY KEY);
+                CREATE TABLE `b` (id INT PRIMARY KEY);
+                INSERT INTO `a` VALUES (1),(2);
+                INSERT INTO `b` VALUES (1,0);
+                INSERT INTO `b` VALUES (2);
+                INSERT INTO `b` VALUES (3);
+                """ + trailer;
+        MariaDbClient client = client();
+        RestoreFailedException e = assertThrows(RestoreFailedException.class,
+                () -> client.restore(target(), new ByteArrayInputStream(adjacent.getBytes(StandardCharsets.UTF_8)), LIMIT));
+        assertTrue(e.getMessage().contains("ERROR 1136"), e.getMessage());
+        assertEquals(List.of(2L, 0L), client.lastInsertsPerClient, "b's first INSERT ran alone on the first client");
+
+        // the same dump without the broken value: every row, both tables
+        String t = target();
+        client.restore(t, new ByteArrayInputStream(adjacent.replace("(1,0)", "(1)").getBytes(StandardCharsets.UTF_8)), LIMIT);
+        assertEquals("2 3", MachineMariaDb.execute(t, "SELECT (SELECT COUNT(*) FROM a), (SELECT COUNT(*) FROM b)").replace('\t', ' '));
+    }
+
     @Test
     void aDumpCutInsideAnInsertFails() {
         String text = new String(dump, StandardCharsets.ISO_8859_1);
@@ -225,7 +256,8 @@ class TwoClientRestoreTest {
             assertEquals(whole, record(chunked), "chunks of " + chunk);
         }
         String text = new String(dump, StandardCharsets.UTF_8);
-        assertEquals(count(text, "\nINSERT INTO `"), count(whole, "\n<insert>"));
+        assertEquals(count(text, "\nINSERT INTO `"), count(whole, "\n<insert into="));
+        assertEquals(count(text, "\nINSERT INTO `notes`"), count(whole, "\n<insert into=notes>INSERT INTO `notes`"));
         assertEquals(0, count(whole, "LOCK TABLES `"), "LOCK and UNLOCK TABLES dropped");
         assertTrue(whole.startsWith("<header>"), whole.substring(0, 200));
     }
@@ -253,6 +285,7 @@ class TwoClientRestoreTest {
                 END ;;
                 DELIMITER ;
                 INSERT INTO `a;b` VALUES ('last');
+                INSERT INTO `x``y é` VALUES (1);
                 -- Dump completed
                 """;
         assertEquals("""
@@ -262,9 +295,9 @@ class TwoClientRestoreTest {
 
                 <other>CREATE TABLE `a;b` (x TEXT);
 
-                <insert>INSERT INTO `a;b` VALUES ('x;y\\');\\''),('(');
+                <insert into=a;b>INSERT INTO `a;b` VALUES ('x;y\\');\\''),('(');
                 </insert>
-                <insert>INSERT INTO `a;b` VALUES ('
+                <insert into=a;b>INSERT INTO `a;b` VALUES ('
                 UNLOCK TABLES;
                 ');
                 </insert>
@@ -274,7 +307,9 @@ class TwoClientRestoreTest {
                 END ;;
                 DELIMITER ;
 
-                <insert>INSERT INTO `a;b` VALUES ('last');
+                <insert into=a;b>INSERT INTO `a;b` VALUES ('last');
+                </insert>
+                <insert into=x`y é>INSERT INTO `x``y é` VALUES (1);
                 </insert>""", record(new ByteArrayInputStream(dump.getBytes(StandardCharsets.UTF_8))));
     }
 
@@ -301,9 +336,9 @@ class TwoClientRestoreTest {
             }
 
             @Override
-            public void insertBegin() {
+            public void insertBegin(String table) {
                 last[0] = "insert";
-                out.writeBytes("\n<insert>".getBytes(StandardCharsets.US_ASCII));
+                out.writeBytes(("\n<insert into=" + table + ">").getBytes(StandardCharsets.UTF_8));
             }
 
             @Override
