@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.LoggerFactory;
 
 /**
  * The record of backup runs, drill runs, audits, trigger requests and restore steps. Every method opens its own
@@ -302,7 +303,11 @@ public final class Catalog {
                 p.setString(2, item);
                 p.executeUpdate();
             } catch (SQLException trimFailed) {
-                // see above: harmless, and the next run of the item trims again
+                // see above: harmless, and the next run of the item trims again; said at debug
+                // level so that a trim failing every time (a broken index) can still be seen (the
+                // logger is looked up here: a report, which only reads, never pays for it)
+                LoggerFactory.getLogger(Catalog.class).debug("trimming the recent runs of {} in {} failed; the next run trims again: {}", item, recent,
+                        trimFailed.getMessage());
             }
         } catch (SQLException e) {
             throw failure(what, e);

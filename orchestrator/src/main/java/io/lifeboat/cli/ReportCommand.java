@@ -51,7 +51,7 @@ final class ReportCommand extends ConfiguredCommand implements Callable<Integer>
         LifeboatConfig config = config();
         StatusReport report = new StatusReports(app.catalog(config)).build(config, app.clock().instant());
         if (output == null) {
-            format.write(report, out());
+            format.write(report, out(), Terminal.stdoutIsOne());
         } else {
             writeAtomically(output, format.render(report));
         }

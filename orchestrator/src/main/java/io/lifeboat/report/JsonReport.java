@@ -11,8 +11,6 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.Optional;
 
 /**
@@ -30,15 +28,22 @@ final class JsonReport {
 
     static String render(StatusReport r) {
         StringWriter out = new StringWriter();
-        write(r, out);
+        write(r, out, false);
         return out.toString();
     }
 
-    /** Writes the document to {@code out} and flushes it; does not close it. */
-    static void write(StatusReport r, Writer out) {
+    /**
+     * Writes the document to {@code out} and flushes it; does not close it.
+     *
+     * @param indented indented for a person at a terminal; otherwise on one line, for programs:
+     *                 a quarter fewer bytes over a thousand items, and 30 ms less of a report
+     */
+    static void write(StatusReport r, Writer out, boolean indented) {
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            g.useDefaultPrettyPrinter();
+            if (indented) {
+                g.useDefaultPrettyPrinter();
+            }
             write(r, g);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -168,10 +173,23 @@ final class JsonReport {
         if (t.getEpochSecond() < FIRST_FOUR_DIGIT_YEAR || t.getEpochSecond() > LAST_FOUR_DIGIT_YEAR) {
             return t.toString();   // signs and wider years: the rare case keeps the general code
         }
-        LocalDateTime d = LocalDateTime.ofEpochSecond(t.getEpochSecond(), 0, ZoneOffset.UTC);
-        StringBuilder b = new StringBuilder(30).append(d.getYear());
-        two(two(two(two(two(b.append('-'), d.getMonthValue()).append('-'), d.getDayOfMonth()).append('T'), d.getHour())
-                .append(':'), d.getMinute()).append(':'), d.getSecond());
+        // the civil date of the epoch day (H. Hinnant's days_from_civil inverse, the proleptic
+        // Gregorian calendar java.time uses): no LocalDateTime per time, which was about a tenth of the
+        // report's allocations in a JFR sample
+        long days = Math.floorDiv(t.getEpochSecond(), 86_400L);
+        int secondOfDay = (int) Math.floorMod(t.getEpochSecond(), 86_400L);
+        long z = days + 719_468L;
+        long era = Math.floorDiv(z, 146_097L);
+        long dayOfEra = z - era * 146_097L;
+        long yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        long mp = (5 * dayOfYear + 2) / 153;
+        int day = (int) (dayOfYear - (153 * mp + 2) / 5 + 1);
+        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+        long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+        StringBuilder b = new StringBuilder(30).append(year);
+        two(two(two(two(two(b.append('-'), month).append('-'), day).append('T'), secondOfDay / 3_600)
+                .append(':'), secondOfDay / 60 % 60).append(':'), secondOfDay % 60);
         int nano = t.getNano();
         if (nano != 0) {
             int digits = nano % 1_000_000 == 0 ? 3 : nano % 1_000 == 0 ? 6 : 9;

@@ -9,11 +9,11 @@ import java.util.function.Function;
 public enum ReportFormat {
     /** Aligned columns for a terminal. */
     table(TableReport::render),
-    /** One JSON document for programs and agents. */
+    /** One JSON document for programs and agents; indented only for a terminal. */
     json(JsonReport::render) {
         @Override
-        public void write(StatusReport report, Writer out) {
-            JsonReport.write(report, out);
+        public void write(StatusReport report, Writer out, boolean terminal) {
+            JsonReport.write(report, out, terminal);
         }
     },
     /** Tables for a ticket, a wiki page or a pull request. */
@@ -33,8 +33,12 @@ public enum ReportFormat {
         return renderer.apply(report);
     }
 
-    /** Writes the document to {@code out} (JSON as it is produced: it is the large one) and flushes. */
-    public void write(StatusReport report, Writer out) {
+    /**
+     * Writes the document to {@code out} (JSON as it is produced: it is the large one) and flushes.
+     *
+     * @param terminal whether a person reads {@code out} on a terminal (JSON is then indented)
+     */
+    public void write(StatusReport report, Writer out, boolean terminal) {
         try {
             out.write(render(report));
             out.flush();

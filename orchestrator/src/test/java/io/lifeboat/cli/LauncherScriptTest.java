@@ -177,6 +177,113 @@ class LauncherScriptTest {
         assertEquals(List.of("-Xmx1g", "-Dx=y", "-jar"), custom.subList(0, 3), custom.toString());
     }
 
+    /** The report's stand-in in a real jar: says how the launcher ran its JVM, and exits 1 as a report with an OVERDUE item. */
+    public static final class Hello {
+        public static void main(String[] args) {
+            List<String> jvm = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+            String aot = jvm.stream().anyMatch(a -> a.equals("-XX:AOTMode=record")) ? "record"
+                    : jvm.stream().anyMatch(a -> a.startsWith("-XX:AOTCache=")) ? "cache" : "none";
+            System.out.println("aot=" + aot);
+            System.out.println("ran: " + String.join(" ", args));
+            System.exit(1);
+        }
+    }
+
+    /** A real JDK 25 or later, as machines of this kind have: the AOT cache needs one. */
+    private static Path jdk25() throws IOException {
+        try (var homes = Files.list(Path.of("/usr/lib/jvm"))) {
+            for (Path home : homes.sorted().toList()) {
+                Path release = home.resolve("release");
+                if (Files.isExecutable(home.resolve("bin/java")) && Files.exists(release)) {
+                    var m = java.util.regex.Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)").matcher(Files.readString(release));
+                    if (m.find() && Integer.parseInt(m.group(1)) >= 25) {
+                        return home.resolve("bin/java");
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no JDK 25 or later under /usr/lib/jvm: this machine kind has Temurin 25 there, and the"
+                + " launcher's AOT cache for reports needs it");
+    }
+
+    private void writeHelloJar(String marker) throws IOException {
+        Path jar = repo.resolve("orchestrator/target/lifeboat.jar");
+        Files.createDirectories(jar.getParent());
+        var manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MAIN_CLASS, Hello.class.getName());
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar), manifest);
+             var in = Hello.class.getResourceAsStream("LauncherScriptTest$Hello.class")) {
+            out.putNextEntry(new java.util.jar.JarEntry(Hello.class.getName().replace('.', '/') + ".class"));
+            out.write(in.readAllBytes());
+            out.putNextEntry(new java.util.jar.JarEntry("marker.txt"));   // a rebuild makes another jar
+            out.write(marker.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private List<String> launcherFiles(String suffix) throws IOException {
+        try (var s = Files.list(repo.resolve("orchestrator/target/launcher"))) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.contains(suffix)).sorted().toList();
+        }
+    }
+
+    /**
+     * On JDK 25 a report's first run records its classes and leaves an AOT cache; later runs map
+     * it. Output and exit code are the report's either way, and nothing of the JVM's reaches
+     * stdout or stderr. A damaged cache is ignored (the JVM checks it), and a new jar gets a
+     * new cache while the old one goes.
+     */
+    @Test
+    void aReportRecordsAnAotCacheOnceAndLaterReportsMapIt() throws Exception {
+        writeHelloJar("one");
+        Map<String, String> env = Map.of("LIFEBOAT_JAVA", jdk25().toString());
+
+        Run first = launch(env, "report", "--format", "json");
+        assertEquals(new Run(1, "aot=record\nran: report --format json\n", ""), first);
+        assertEquals(1, launcherFiles(".report.aot").size(), launcherFiles("").toString());
+        assertEquals(List.of(), launcherFiles("aotconf"), "the recorded configuration is removed");
+        assertEquals(List.of(), launcherFiles(".tmp."), "the cache was renamed into place");
+        Path cache = repo.resolve("orchestrator/target/launcher").resolve(launcherFiles(".report.aot").get(0));
+
+        Run second = launch(env, "report", "--format", "json");
+        assertEquals(new Run(1, "aot=cache\nran: report --format json\n", ""), second);
+
+        try (var f = new java.io.RandomAccessFile(cache.toFile(), "rw")) {
+            for (long at : new long[] {100, f.length() / 2}) {
+                f.seek(at);
+                f.write(new byte[] {0x55, (byte) 0xaa, 0x55, (byte) 0xaa, 0x55, (byte) 0xaa, 0x55, (byte) 0xaa});
+            }
+        }
+        Run damaged = launch(env, "report", "--format", "json");
+        assertEquals(new Run(1, "aot=cache\nran: report --format json\n", ""), damaged, "a damaged cache is ignored");
+
+        writeHelloJar("two");
+        Files.setLastModifiedTime(repo.resolve("orchestrator/target/lifeboat.jar"), FileTime.from(Instant.now().plusSeconds(5)));
+        Run rebuilt = launch(env, "report", "--format", "json");
+        assertEquals(new Run(1, "aot=record\nran: report --format json\n", ""), rebuilt);
+        assertEquals(1, launcherFiles(".report.aot").size(), "the old jar's cache is gone: " + launcherFiles(""));
+        assertFalse(Files.exists(cache));
+        assertEquals("aot=none", launch(env, "--version").out.lines().findFirst().orElseThrow(),
+                "only the report uses it");
+
+        // a drill keeps the class-data archive
+        assertEquals(new Run(1, "aot=none\nran: drill run shop\n", ""), launch(env, "drill", "run", "shop"));
+        List<String> archives = launcherFiles(".drill.jsa");
+        assertEquals(1, archives.size(), launcherFiles("").toString());
+        try (var f = new java.io.RandomAccessFile(repo.resolve("orchestrator/target/launcher").resolve(archives.get(0)).toFile(), "rw")) {
+            for (long at : new long[] {100, f.length() / 2}) {
+                f.seek(at);
+                f.write(new byte[] {0x55, (byte) 0xaa, 0x55, (byte) 0xaa, 0x55, (byte) 0xaa, 0x55, (byte) 0xaa});
+            }
+        }
+        // ignored, with the JVM's own warning on stderr (it then keeps running without an archive
+        // until the jar changes: noted in the launcher)
+        Run damagedArchive = launch(env, "drill", "run", "shop");
+        assertEquals(1, damagedArchive.exit(), damagedArchive.toString());
+        assertEquals("aot=none\nran: drill run shop\n", damagedArchive.out(), "a damaged archive is ignored");
+        assertFalse(damagedArchive.err().contains("fatal error"), damagedArchive.err());
+    }
+
     @Test
     void aFailedBuildExitsThreeWithMavensOutputAndRunsNothing() throws Exception {
         Files.writeString(repo.resolve("fail-build"), "");

@@ -16,6 +16,8 @@ import io.lifeboat.drills.Outcome;
 import io.lifeboat.testing.Cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -210,6 +212,60 @@ class ReportCommandTest {
         Cli.Run help = Cli.run("report", "--help");
         assertEquals(0, help.exitCode());
         assertTrue(help.out().contains("Exit codes:") && help.out().contains("prometheus"), help.out());
+    }
+
+    /**
+     * JSON is indented for a person at a terminal and on one line for a program; both are the same
+     * document. The terminal is real: the report runs in a JVM of its own, once under
+     * {@code script} (a pseudo-terminal) and once into a pipe.
+     */
+    @Test
+    void jsonIsIndentedOnATerminalAndOneLineIntoAPipe() throws Exception {
+        fixture = new ReportFixture("report-tty", false);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String command = String.join(" ", java, "-cp", System.getProperty("java.class.path"), "io.lifeboat.cli.Main",
+                "--config", fixture.config.toString(), "report", "--format", "json");
+        String piped = run(List.of("bash", "-c", command));
+        String onTerminal = run(List.of("script", "-qec", command, "/dev/null")).replace("\r\n", "\n");
+        assertEquals(1, piped.strip().lines().count(), "one line into a pipe");
+        assertTrue(onTerminal.lines().count() > 50 && onTerminal.contains("\n  \"drills\" : ["), onTerminal);
+        // the same document either way (the processes' clocks differ, so the ages of backups do)
+        JsonNode a = JSON.readTree(piped);
+        JsonNode b = JSON.readTree(onTerminal);
+        assertEquals(a.get("drills"), b.get("drills"));
+        assertEquals(a.get("sources").size(), b.get("sources").size());
+        for (int i = 0; i < a.get("sources").size(); i++) {
+            assertEquals(a.get("sources").get(i).get("history"), b.get("sources").get(i).get("history"));
+        }
+    }
+
+    /** Runs a report process; its standard output. */
+    private static String run(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(false).redirectInput(ProcessBuilder.Redirect.from(
+                new java.io.File("/dev/null"))).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the report did not end");
+        assertEquals(1, p.exitValue(), "the fixture has FAILED and OVERDUE items: " + err);
+        return new String(out, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The sources' runs are read on a second thread: a failure there is still the report's, exit 3
+     * with the catalog's reason, not a hang or a report with the sources missing.
+     */
+    @Test
+    void aCatalogThatFailsWhileTheSourcesRunsAreReadExitsThreeWithTheReason() throws Exception {
+        fixture = new ReportFixture("report-broken-read", false);
+        try (Connection c = fixture.app.catalog(fixture.app.loadConfig(fixture.config)).database().connect();
+             Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE lifeboat_recent_backup_run RENAME TO lifeboat_recent_backup_run_moved");
+        }
+        Cli.Run run = Cli.run(fixture.app, "--config", fixture.config.toString(), "report", "--format", "json");
+        assertEquals(3, run.exitCode(), run.all());
+        assertEquals("", run.out(), "no half report");
+        assertTrue(run.err().contains("cannot read recent backup runs in the catalog")
+                && run.err().contains("LIFEBOAT_RECENT_BACKUP_RUN"), run.err());
     }
 
     // ---- audits (issue 5 item 6): vault WARN this morning over a FAIL the day before (OK), audit-stale
