@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -46,8 +47,8 @@ public final class StatusReports {
      * items (the 2,000 jobs of bench/schedule.sh have 240), and parsing plus the next fire after
      * now was a tenth of a report's time over them.
      */
-    private final Map<String, CronSchedule> schedules = new HashMap<>();
-    private final Map<String, Optional<Instant>> nextFromNow = new HashMap<>();
+    private final Map<String, CronSchedule> schedules = new ConcurrentHashMap<>();
+    private final Map<String, Optional<Instant>> nextFromNow = new ConcurrentHashMap<>();
 
     public StatusReports(Catalog catalog) {
         this.catalog = catalog;
@@ -62,18 +63,19 @@ public final class StatusReports {
     public StatusReport build(LifeboatConfig config, Instant now) {
         Duration grace = config.schedule().grace();
         nextFromNow.clear();   // a second build has another now
-        // The sources' runs are read on a second connection while the drills' are read and judged:
-        // the two scans were a third of a report over 2,000 items, one after the other on one core.
-        CompletableFuture<Map<String, List<BackupRecord>>> backupRunsRead = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
+        // The sources are read (on a second connection) and judged on a second thread while the
+        // drills are on this one: the two scans were a third of a report over 2,000 items, one
+        // after the other on one core. The cron memos below are shared, hence concurrent maps.
+        CompletableFuture<List<SourceStatus>> sourcesJudged = new CompletableFuture<>();
+        Thread second = new Thread(() -> {
             try {
-                backupRunsRead.complete(catalog.recentBackupRuns(config.sources().keySet(), HISTORY));
+                sourcesJudged.complete(sources(config, grace, now));
             } catch (Throwable t) {
-                backupRunsRead.completeExceptionally(t);
+                sourcesJudged.completeExceptionally(t);
             }
-        }, "lifeboat-report-backup-runs");
-        reader.setDaemon(true);
-        reader.start();
+        }, "lifeboat-report-sources");
+        second.setDaemon(true);
+        second.start();
         Map<String, List<DrillRecord>> drillRuns = catalog.recentDrillRuns(config.drills().keySet(), HISTORY);
         Map<String, Instant> passes = newest(config.drills().keySet(), drillRuns, r -> r.outcome() == Outcome.PASSED,
                 DrillRecord::startedAt, catalog::lastPassingDrillTimes);
@@ -81,7 +83,17 @@ public final class StatusReports {
         for (DrillConfig d : config.drills().values()) {
             drills.add(drill(d, drillRuns.getOrDefault(d.name(), List.of()), Optional.ofNullable(passes.get(d.name())), grace, now));
         }
-        Map<String, List<BackupRecord>> backupRuns = joined(backupRunsRead);
+        List<SourceStatus> sources = joined(sourcesJudged);
+        Map<String, AuditRecord> latestAudits = catalog.latestAudits();
+        List<AuditStatus> audits = new ArrayList<>();
+        for (TargetConfig t : config.targets().values()) {
+            audits.add(audit(t, Optional.ofNullable(latestAudits.get(t.name())), grace, now));
+        }
+        return new StatusReport(now, grace, drills, sources, audits);
+    }
+
+    private List<SourceStatus> sources(LifeboatConfig config, Duration grace, Instant now) {
+        Map<String, List<BackupRecord>> backupRuns = catalog.recentBackupRuns(config.sources().keySet(), HISTORY);
         Map<String, BackupRecord> successes = newest(config.sources().keySet(), backupRuns,
                 r -> r.outcome() == BackupOutcome.SUCCEEDED, r -> r, catalog::lastSuccessfulBackups);
         List<SourceStatus> sources = new ArrayList<>();
@@ -89,12 +101,7 @@ public final class StatusReports {
             sources.add(source(s, backupRuns.getOrDefault(s.name(), List.of()), Optional.ofNullable(successes.get(s.name())),
                     grace, now));
         }
-        Map<String, AuditRecord> latestAudits = catalog.latestAudits();
-        List<AuditStatus> audits = new ArrayList<>();
-        for (TargetConfig t : config.targets().values()) {
-            audits.add(audit(t, Optional.ofNullable(latestAudits.get(t.name())), grace, now));
-        }
-        return new StatusReport(now, grace, drills, sources, audits);
+        return sources;
     }
 
     /** The value, or the reader's own exception (a CatalogException names the catalog and the query). */
