@@ -56,19 +56,26 @@ class TwoClientRestoreTest {
                                           UNHEX(SHA2(seq, 256))
                     FROM seq_1_to_4000;
                 """);
+        dump = dump();
+        sourceChecksums = checksums(source);
+    }
+
+    /** The source dumped as lifeboat dumps it, plus {@code extra} options. */
+    private static byte[] dump(String... extra) throws IOException {
         // a small network buffer: many INSERT statements per table, as a large table has
         List<String> command = new ArrayList<>(List.of(MachineMariaDb.tools().dump().toString(), "--no-defaults",
                 "--protocol=TCP", "--host=" + MachineMariaDb.HOST, "--port=" + MachineMariaDb.PORT,
                 "--user=" + MachineMariaDb.ROOT, "--net-buffer-length=16384"));
         command.addAll(MariaDbFixtures.DUMP_OPTIONS);
+        command.addAll(List.of(extra));
         command.add(source);
         try (ChildProcess child = ChildProcess.start(command)) {
             child.stdin().close();
-            dump = child.stdout().readAllBytes();
+            byte[] out = child.stdout().readAllBytes();
             ProcessOutcome outcome = child.waitFor(120, TimeUnit.SECONDS);
             assertTrue(outcome.succeeded(), outcome.describe());
+            return out;
         }
-        sourceChecksums = checksums(source);
     }
 
     @AfterAll
@@ -226,6 +233,52 @@ class TwoClientRestoreTest {
         RestoreFailedException e = assertThrows(RestoreFailedException.class,
                 () -> client().restore(target(), new ByteArrayInputStream(dump, 0, cut), LIMIT));
         assertTrue(e.getMessage().contains("cut short") && e.getMessage().contains(DumpTrailer.COMPLETED), e.getMessage());
+    }
+
+    /** Column lists in every INSERT ({@code --complete-insert}): the table's name is still found, and the data is the source's. */
+    @Test
+    void aDumpWithColumnListsRestoresOnTwoClients() throws Exception {
+        byte[] complete = dump("--complete-insert");
+        assertTrue(new String(complete, StandardCharsets.UTF_8).contains("INSERT INTO `notes` (`id`, `body`, `raw`) VALUES"));
+        String t = target();
+        MariaDbClient client = client();
+        client.restore(t, new ByteArrayInputStream(complete), LIMIT);
+        assertTrue(client.lastInsertsPerClient.get(0) > 5 && client.lastInsertsPerClient.get(1) > 5,
+                client.lastInsertsPerClient.toString());
+        assertEquals(sourceChecksums, checksums(t));
+    }
+
+    /**
+     * The deadline passes while the dump is still arriving (a slow fetch): both clients are
+     * killed, the restore ends soon after with "did not finish within", and no client is left.
+     */
+    @Test
+    void aDeadlineMidRestoreStopsBothClients() throws Exception {
+        String t = target();
+        InputStream slow = new ByteArrayInputStream(dump) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                try {
+                    Thread.sleep(100);   // 16 KiB every 100 ms: the whole dump takes several seconds
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.read(b, off, Math.min(len, 16 * 1024));
+            }
+        };
+        assertTrue(dump.length > 40 * 16 * 1024, "a dump long enough to outlast the deadline: " + dump.length);
+        long started = System.nanoTime();
+        RestoreFailedException e = assertThrows(RestoreFailedException.class,
+                () -> client().restore(t, slow, Duration.ofSeconds(2)));
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+        assertTrue(e.getMessage().contains("did not finish within 2 s") || e.getMessage().contains("did not finish within 2s"),
+                e.getMessage());
+        assertTrue(seconds < 15, "ended " + seconds + " s after it started");
+        ChildProcess pgrep = ChildProcess.start(List.of("pgrep", "-f", "--", t));
+        pgrep.stdin().close();
+        String left = new String(pgrep.stdout().readAllBytes(), StandardCharsets.UTF_8);
+        pgrep.waitFor(10, TimeUnit.SECONDS);
+        assertEquals("", left.strip(), "no client of " + t + " is left running");
     }
 
     @Test
