@@ -467,7 +467,15 @@ class RestoreCommandTest {
         String other = "lifeboat_other_" + ProcessHandle.current().pid();
         source.pg.execute("postgres", "CREATE ROLE " + dbOwner + "; CREATE ROLE " + app + "; CREATE ROLE " + other + ";"
                 + " ALTER DATABASE shop OWNER TO " + dbOwner + "; REVOKE ALL ON DATABASE shop FROM PUBLIC;"
-                + " GRANT CONNECT ON DATABASE shop TO " + app + ";");
+                + " GRANT CONNECT ON DATABASE shop TO " + app + "; GRANT TEMPORARY ON DATABASE shop TO " + app
+                + " WITH GRANT OPTION; ALTER DATABASE shop SET search_path = \"$user\", public, \"Odd, \"\"Schema\";"
+                + " ALTER DATABASE shop SET work_mem = '8MB'; ALTER DATABASE shop SET lifeboat.note = 'it''s here';"
+                + " ALTER ROLE " + app + " IN DATABASE shop SET statement_timeout = '5s';");
+        String settings = "SELECT COALESCE(r.rolname, '*') || ': ' || array_to_string(s.setconfig, ' | ') FROM pg_db_role_setting s"
+                + " JOIN pg_database d ON d.oid = s.setdatabase LEFT JOIN pg_roles r ON r.oid = s.setrole WHERE d.datname = 'shop'"
+                + " ORDER BY 1;";
+        String settingsBefore = source.pg.execute("postgres", settings);
+        String aclBefore = source.pg.execute("postgres", "SELECT datacl FROM pg_database WHERE datname = 'shop';");
         try {
             Executed executed = planAndExecute(config, true);
             RestorePlan plan = executed.plan();
@@ -482,10 +490,18 @@ class RestoreCommandTest {
             assertEquals("t", source.pg.execute("postgres", "SELECT has_database_privilege('" + app + "', 'shop', 'CONNECT');").strip());
             assertEquals("f", source.pg.execute("postgres", "SELECT has_database_privilege('" + other + "', 'shop', 'CONNECT');").strip(),
                     "PUBLIC's default CONNECT is not given back where the old database had revoked it");
+            assertTrue(settingsBefore.contains("search_path=\"$user\", public, \"Odd, \"\"Schema\"")
+                    && settingsBefore.contains(app + ": statement_timeout=5s"), settingsBefore);
+            assertEquals(settingsBefore, source.pg.execute("postgres", settings), "the database's own settings, per role too");
+            assertEquals("t", source.pg.execute("postgres", "SELECT has_database_privilege('" + app + "', 'shop',"
+                    + " 'TEMPORARY WITH GRANT OPTION');").strip(), "a grant option is given back with its grant");
+            assertEquals(aclBefore, source.pg.execute("postgres", "SELECT datacl FROM pg_database"
+                    + " WHERE datname = 'shop';"));
             source.pg.execute("postgres", "DROP DATABASE \"" + kept + "\";");
         } finally {
             source.pg.execute("postgres", "ALTER DATABASE shop OWNER TO postgres; GRANT CONNECT, TEMPORARY ON DATABASE shop TO PUBLIC;"
-                    + " REVOKE ALL ON DATABASE shop FROM " + app + ";");
+                    + " REVOKE ALL ON DATABASE shop FROM " + app + " CASCADE; ALTER DATABASE shop RESET ALL;"
+                    + " ALTER ROLE " + app + " IN DATABASE shop RESET ALL;");
         }
     }
 }

@@ -146,7 +146,7 @@ public final class PostgresRestoreTarget implements RestoreTarget {
 
         @Override
         public synchronized void swapInto(String existing, String keepOldAs) throws RestoreTargetException {
-            String rename = "BEGIN; " + databaseOwnerAndGrants(existing) + "ALTER DATABASE "
+            String rename = "BEGIN; " + databaseOwnerAndGrants(existing) + databaseSettings(existing) + "ALTER DATABASE "
                     + PrivatePostgresCluster.quoteIdentifier(existing) + " RENAME TO "
                     + PrivatePostgresCluster.quoteIdentifier(keepOldAs) + "; ALTER DATABASE "
                     + PrivatePostgresCluster.quoteIdentifier(name()) + " RENAME TO "
@@ -188,7 +188,7 @@ public final class PostgresRestoreTarget implements RestoreTarget {
                 // one row per ACL entry (grantee 0 is PUBLIC), or one row of nulls for the default ACL
                 rows = client.rows(ServerSandboxProvider.MAINTENANCE_DATABASE, "SELECT pg_get_userbyid(d.datdba),"
                         + " d.datacl IS NULL, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END,"
-                        + " a.privilege_type FROM pg_database d LEFT JOIN LATERAL aclexplode(d.datacl) a ON true"
+                        + " a.privilege_type, a.is_grantable FROM pg_database d LEFT JOIN LATERAL aclexplode(d.datacl) a ON true"
                         + " WHERE d.datname = " + ServerSandbox.literal(existing), 1000, ADMIN_TIMEOUT);
             } catch (QueryFailedException e) {
                 throw new RestoreTargetException("cannot read the owner and grants of database " + existing + " on "
@@ -205,9 +205,34 @@ public final class PostgresRestoreTarget implements RestoreTarget {
                 for (List<Optional<String>> row : rows) {
                     if (row.get(2).isPresent() && row.get(3).isPresent()) {
                         sql.append("GRANT ").append(row.get(3).get()).append(" ON DATABASE ").append(target).append(" TO ")
-                                .append(row.get(2).get()).append("; ");
+                                .append(row.get(2).get()).append(row.get(4).orElse("f").equals("t") ? " WITH GRANT OPTION" : "")
+                                .append("; ");
                     }
                 }
+            }
+            return sql.toString();
+        }
+
+        /**
+         * The replaced database's own settings, for every role and per role ({@link DatabaseSettings}),
+         * whatever the ownership: they configure the database, not who owns its objects.
+         */
+        private String databaseSettings(String existing) throws RestoreTargetException {
+            List<List<Optional<String>>> rows;
+            try {
+                rows = client.rows(ServerSandboxProvider.MAINTENANCE_DATABASE, "SELECT s.setrole = 0, quote_ident(r.rolname),"
+                        + " c.entry FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase"
+                        + " LEFT JOIN pg_roles r ON r.oid = s.setrole, unnest(s.setconfig) WITH ORDINALITY c(entry, n)"
+                        + " WHERE d.datname = " + ServerSandbox.literal(existing) + " ORDER BY s.setrole, c.n", 1000, ADMIN_TIMEOUT);
+            } catch (QueryFailedException e) {
+                throw new RestoreTargetException("cannot read the settings of database " + existing + " on "
+                        + PostgresRestoreTarget.this.describe() + ": " + e.getMessage(), e);
+            }
+            String target = PrivatePostgresCluster.quoteIdentifier(name());
+            StringBuilder sql = new StringBuilder();
+            for (List<Optional<String>> row : rows) {
+                boolean everyRole = row.get(0).orElse("f").equals("t");
+                sql.append(DatabaseSettings.statement(everyRole ? "" : row.get(1).orElseThrow(), target, row.get(2).orElseThrow()));
             }
             return sql.toString();
         }
