@@ -183,12 +183,22 @@ final class TwoClientRestore implements DumpSplitter.Route {
                 return new ProcessOutcome(o.name(), 1, false, o.stderrTail()
                         + "\nclient " + culprit.label + " of 2 ended before the dump was sent whole");
             }
-            return o;
+            return whichClient(o, culprit);
         }
         if (!a.succeeded()) {
-            return a;
+            return whichClient(a, first);
         }
-        return b;
+        return b.succeeded() ? b : whichClient(b, second);
+    }
+
+    /**
+     * The client's error, saying which of the two it was: its "at line N" counts the lines that
+     * client was sent (its share of the dump), not the dump's own lines.
+     */
+    private static ProcessOutcome whichClient(ProcessOutcome o, Session client) {
+        return new ProcessOutcome(o.name(), o.exitCode(), o.timedOut(), o.stderrTail() + "\n(client " + client.label
+                + " of 2 restoring the dump's data in parallel: a line number above counts that client's input, not the"
+                + " dump's lines)");
     }
 
     private void awaitOutputEnds() {

@@ -180,6 +180,7 @@ class TwoClientRestoreTest {
         RestoreFailedException e = assertThrows(RestoreFailedException.class,
                 () -> client.restore(target(), new ByteArrayInputStream(broken), LIMIT));
         assertTrue(e.getMessage().contains("ERROR 1136") && e.getMessage().contains("Column count"), e.getMessage());
+        assertTrue(e.getMessage().contains("(client 2 of 2") && e.getMessage().contains("not the dump's lines"), e.getMessage());
         assertEquals(1L, client.lastInsertsPerClient.get(1), "the second client got the broken statement, and no more: "
                 + client.lastInsertsPerClient);
     }
@@ -206,7 +207,7 @@ class TwoClientRestoreTest {
         MariaDbClient client = client();
         RestoreFailedException e = assertThrows(RestoreFailedException.class,
                 () -> client.restore(target(), new ByteArrayInputStream(adjacent.getBytes(StandardCharsets.UTF_8)), LIMIT));
-        assertTrue(e.getMessage().contains("ERROR 1136"), e.getMessage());
+        assertTrue(e.getMessage().contains("ERROR 1136") && e.getMessage().contains("(client 1 of 2"), e.getMessage());
         assertEquals(List.of(2L, 0L), client.lastInsertsPerClient, "b's first INSERT ran alone on the first client");
 
         // the same dump without the broken value: every row, both tables
