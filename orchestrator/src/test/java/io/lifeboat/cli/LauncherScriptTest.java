@@ -182,7 +182,8 @@ class LauncherScriptTest {
         public static void main(String[] args) {
             List<String> jvm = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
             String aot = jvm.stream().anyMatch(a -> a.equals("-XX:AOTMode=record")) ? "record"
-                    : jvm.stream().anyMatch(a -> a.startsWith("-XX:AOTCache=")) ? "cache" : "none";
+                    : jvm.stream().anyMatch(a -> a.startsWith("-XX:AOTCache=")) ? "cache"
+                    : jvm.stream().anyMatch(a -> a.startsWith("-XX:SharedArchiveFile=")) ? "archive" : "none";
             System.out.println("aot=" + aot);
             System.out.println("ran: " + String.join(" ", args));
             System.exit(1);
@@ -267,7 +268,7 @@ class LauncherScriptTest {
                 "only the report uses it");
 
         // a drill keeps the class-data archive
-        assertEquals(new Run(1, "aot=none\nran: drill run shop\n", ""), launch(env, "drill", "run", "shop"));
+        assertEquals(new Run(1, "aot=archive\nran: drill run shop\n", ""), launch(env, "drill", "run", "shop"));
         List<String> archives = launcherFiles(".drill.jsa");
         assertEquals(1, archives.size(), launcherFiles("").toString());
         try (var f = new java.io.RandomAccessFile(repo.resolve("orchestrator/target/launcher").resolve(archives.get(0)).toFile(), "rw")) {
@@ -280,8 +281,34 @@ class LauncherScriptTest {
         // until the jar changes: noted in the launcher)
         Run damagedArchive = launch(env, "drill", "run", "shop");
         assertEquals(1, damagedArchive.exit(), damagedArchive.toString());
-        assertEquals("aot=none\nran: drill run shop\n", damagedArchive.out(), "a damaged archive is ignored");
+        assertEquals("aot=archive\nran: drill run shop\n", damagedArchive.out(), "a damaged archive is ignored");
         assertFalse(damagedArchive.err().contains("fatal error"), damagedArchive.err());
+    }
+
+    /**
+     * When the JVM cannot assemble the cache, the report is still the report's, and later reports
+     * do not record again (each would pay for it): they use the class-data archive instead.
+     */
+    @Test
+    void aCacheThatCannotBeAssembledIsNotTriedAgainForThatJar() throws Exception {
+        writeHelloJar("one");
+        // a JDK 25 whose "java" refuses to assemble caches: a wrapper in a home with the real release file
+        Path real = jdk25();
+        Path home = repo.resolve("jdk25-refusing");
+        Files.createDirectories(home.resolve("bin"));
+        Files.copy(real.getParent().getParent().resolve("release"), home.resolve("release"));
+        executable(home.resolve("bin/java"), """
+                #!/usr/bin/env bash
+                for a in "$@"; do [ "$a" = -XX:AOTMode=create ] && { echo "cannot create" >&2; exit 1; }; done
+                exec "%s" "$@"
+                """.formatted(real));
+        Map<String, String> env = Map.of("LIFEBOAT_JAVA", home.resolve("bin/java").toString());
+
+        assertEquals(new Run(1, "aot=record\nran: report\n", ""), launch(env, "report"));
+        assertEquals(List.of(), launcherFiles(".report.aot").stream().filter(n -> n.endsWith(".aot")).toList());
+        assertEquals(1, launcherFiles(".report.aot.failed").size(), launcherFiles("").toString());
+        assertEquals(new Run(1, "aot=archive\nran: report\n", ""), launch(env, "report"));
+        assertEquals(new Run(1, "aot=archive\nran: report\n", ""), launch(env, "report"));
     }
 
     @Test
