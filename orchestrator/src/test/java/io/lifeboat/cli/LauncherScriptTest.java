@@ -267,22 +267,10 @@ class LauncherScriptTest {
         assertEquals("aot=none", launch(env, "--version").out.lines().findFirst().orElseThrow(),
                 "only the report uses it");
 
-        // a drill keeps the class-data archive
-        assertEquals(new Run(1, "aot=archive\nran: drill run shop\n", ""), launch(env, "drill", "run", "shop"));
-        List<String> archives = launcherFiles(".drill.jsa");
-        assertEquals(1, archives.size(), launcherFiles("").toString());
-        try (var f = new java.io.RandomAccessFile(repo.resolve("orchestrator/target/launcher").resolve(archives.get(0)).toFile(), "rw")) {
-            for (long at : new long[] {100, f.length() / 2}) {
-                f.seek(at);
-                f.write(new byte[] {0x55, (byte) 0xaa, 0x55, (byte) 0xaa, 0x55, (byte) 0xaa, 0x55, (byte) 0xaa});
-            }
-        }
-        // ignored, with the JVM's own warning on stderr (it then keeps running without an archive
-        // until the jar changes: noted in the launcher)
-        Run damagedArchive = launch(env, "drill", "run", "shop");
-        assertEquals(1, damagedArchive.exit(), damagedArchive.toString());
-        assertEquals("aot=archive\nran: drill run shop\n", damagedArchive.out(), "a damaged archive is ignored");
-        assertFalse(damagedArchive.err().contains("fatal error"), damagedArchive.err());
+        // backups and drills get theirs, one per command
+        assertEquals(new Run(1, "aot=record\nran: drill run shop\n", ""), launch(env, "drill", "run", "shop"));
+        assertEquals(new Run(1, "aot=cache\nran: drill run shop\n", ""), launch(env, "drill", "run", "shop"));
+        assertEquals(2, launcherFiles(".aot").size(), launcherFiles("").toString());
     }
 
     /**
@@ -309,6 +297,21 @@ class LauncherScriptTest {
         assertEquals(1, launcherFiles(".report.aot.failed").size(), launcherFiles("").toString());
         assertEquals(new Run(1, "aot=archive\nran: report\n", ""), launch(env, "report"));
         assertEquals(new Run(1, "aot=archive\nran: report\n", ""), launch(env, "report"));
+
+        // the archive is checked too: damaged, it is ignored, with the JVM's own warning on stderr
+        // (it then runs without one until the jar changes: said in the launcher)
+        List<String> archives = launcherFiles(".report.jsa");
+        assertEquals(1, archives.size(), launcherFiles("").toString());
+        try (var f = new java.io.RandomAccessFile(repo.resolve("orchestrator/target/launcher").resolve(archives.get(0)).toFile(), "rw")) {
+            for (long at : new long[] {100, f.length() / 2}) {
+                f.seek(at);
+                f.write(new byte[] {0x55, (byte) 0xaa, 0x55, (byte) 0xaa, 0x55, (byte) 0xaa, 0x55, (byte) 0xaa});
+            }
+        }
+        Run damaged = launch(env, "report");
+        assertEquals(1, damaged.exit(), damaged.toString());
+        assertEquals("aot=archive\nran: report\n", damaged.out(), "a damaged archive is ignored");
+        assertFalse(damaged.err().contains("fatal error"), damaged.err());
     }
 
     @Test
