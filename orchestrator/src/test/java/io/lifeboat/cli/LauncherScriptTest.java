@@ -186,6 +186,14 @@ class LauncherScriptTest {
                     : jvm.stream().anyMatch(a -> a.startsWith("-XX:SharedArchiveFile=")) ? "archive" : "none";
             System.out.println("aot=" + aot);
             System.out.println("ran: " + String.join(" ", args));
+            if (List.of(args).contains("--killed")) {
+                try {
+                    new ProcessBuilder("kill", "-9", Long.toString(ProcessHandle.current().pid())).start().waitFor();
+                    Thread.sleep(10_000);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
             System.exit(1);
         }
     }
@@ -266,6 +274,14 @@ class LauncherScriptTest {
         assertFalse(Files.exists(cache));
         assertEquals("aot=none", launch(env, "--version").out.lines().findFirst().orElseThrow(),
                 "only the report uses it");
+
+        // a first run that is killed records nothing, and the next run records instead
+        writeHelloJar("three");
+        Files.setLastModifiedTime(repo.resolve("orchestrator/target/lifeboat.jar"), FileTime.from(Instant.now().plusSeconds(10)));
+        assertEquals(137, launch(env, "report", "--killed").exit());
+        assertEquals(List.of(), launcherFiles(".report.aot"), "no cache and no failure marker");
+        assertEquals(new Run(1, "aot=record\nran: report\n", ""), launch(env, "report"));
+        assertEquals(1, launcherFiles(".report.aot").size(), launcherFiles("").toString());
 
         // backups and drills get theirs, one per command
         assertEquals(new Run(1, "aot=record\nran: drill run shop\n", ""), launch(env, "drill", "run", "shop"));
