@@ -399,7 +399,10 @@ class RestoreCommandTest {
     void aSecondRestoreInTheSameSecondTakesTheNextNumberedName() throws IOException {
         Path config = config();
         backup(config);
-        Instant second = Instant.parse("2026-11-24T15:30:07.250Z");
+        // this second (a plan's age is measured from its instant), three plans within it
+        Instant second = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusMillis(250);
+        String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(java.time.ZoneOffset.UTC)
+                .format(second);
         List<String> names = new ArrayList<>();
         try (Application app = Application.standard()) {
             var loaded = app.loadConfig(config);
@@ -413,8 +416,7 @@ class RestoreCommandTest {
                 names.add(r.database().orElseThrow());
             }
         }
-        assertEquals(List.of("shop_restored_20261124_153007", "shop_restored_20261124_153007_2",
-                "shop_restored_20261124_153007_3"), names);
+        assertEquals(List.of("shop_restored_" + stamp, "shop_restored_" + stamp + "_2", "shop_restored_" + stamp + "_3"), names);
         assertEquals(names, restoredDatabases());
         for (String name : names) {
             source.pg.execute("postgres", "DROP DATABASE \"" + name + "\";");
