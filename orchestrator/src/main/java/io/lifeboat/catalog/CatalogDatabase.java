@@ -87,8 +87,9 @@ public final class CatalogDatabase {
         String base = config.jdbcUrl();
         Path file = h2File(config);
         String password = config.passwordFile().map(CatalogDatabase::readPassword).orElseGet(() -> h2Password(file));
-        String url = (base.toUpperCase(Locale.ROOT).contains("AUTO_SERVER=") ? base : base + ";AUTO_SERVER=TRUE")
-                + (base.toUpperCase(Locale.ROOT).contains("LAZY_QUERY_EXECUTION=") ? "" : ";LAZY_QUERY_EXECUTION=TRUE");
+        String options = base.toUpperCase(Locale.ROOT);
+        String url = base + (options.contains("AUTO_SERVER=") ? "" : ";AUTO_SERVER=TRUE")
+                + (options.contains("LAZY_QUERY_EXECUTION=") ? "" : ";LAZY_QUERY_EXECUTION=TRUE");
         return new CatalogDatabase(url, config.user().orElse("lifeboat"), password, false);
     }
 

@@ -66,16 +66,12 @@ public final class StatusReports {
         // The sources are read (on a second connection) and judged on a second thread while the
         // drills are on this one: the two scans were a third of a report over 2,000 items, one
         // after the other on one core. The cron memos below are shared, hence concurrent maps.
-        CompletableFuture<List<SourceStatus>> sourcesJudged = new CompletableFuture<>();
-        Thread second = new Thread(() -> {
-            try {
-                sourcesJudged.complete(sources(config, grace, now));
-            } catch (Throwable t) {
-                sourcesJudged.completeExceptionally(t);
-            }
-        }, "lifeboat-report-sources");
-        second.setDaemon(true);
-        second.start();
+        CompletableFuture<List<SourceStatus>> sourcesJudged = CompletableFuture.supplyAsync(() -> sources(config, grace, now),
+                task -> {
+                    Thread second = new Thread(task, "lifeboat-report-sources");
+                    second.setDaemon(true);
+                    second.start();
+                });
         Map<String, List<DrillRecord>> drillRuns = catalog.recentDrillRuns(config.drills().keySet(), HISTORY);
         Map<String, Instant> passes = newest(config.drills().keySet(), drillRuns, r -> r.outcome() == Outcome.PASSED,
                 DrillRecord::startedAt, catalog::lastPassingDrillTimes);

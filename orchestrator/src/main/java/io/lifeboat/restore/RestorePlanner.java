@@ -77,10 +77,15 @@ public final class RestorePlanner {
 
         String stamp = STAMP.format(plannedAt);
         RestoreTarget server = app.engines().forName(source.engine()).restoreTarget(source);
-        String database = ask.into().orElse(ask.replace() ? source.database() : freeDefaultName(server,
-                source.database() + "_restored_" + stamp));
-        requirePlainName(database, "--into");
-        Optional<ExistingDatabase> existing = inspect(server, database);
+        String database;
+        Optional<ExistingDatabase> existing;
+        if (ask.into().isEmpty() && !ask.replace()) {
+            database = freeDefaultName(server, source.database() + "_restored_" + stamp);
+            existing = Optional.empty();
+        } else {
+            database = requirePlainName(ask.into().orElse(source.database()), "--into");
+            existing = inspect(server, database);
+        }
         Optional<String> keepOldAs = Optional.empty();
         String restoreInto = database;
         if (ask.replace()) {
@@ -167,14 +172,10 @@ public final class RestorePlanner {
      * with {@code --into} is, below). The plan shows the name, and the approval binds it.
      */
     private static String freeDefaultName(RestoreTarget server, String name) {
-        requirePlainName(name, "the default database name (give --into)");
-        if (inspect(server, name).isEmpty()) {
-            return name;
-        }
-        for (int n = 2; n <= DEFAULT_NAME_TRIES; n++) {
-            String numbered = requirePlainName(name + "_" + n, "the default database name (give --into)");
-            if (inspect(server, numbered).isEmpty()) {
-                return numbered;
+        for (int n = 1; n <= DEFAULT_NAME_TRIES; n++) {
+            String candidate = requirePlainName(n == 1 ? name : name + "_" + n, "the default database name (give --into)");
+            if (inspect(server, candidate).isEmpty()) {
+                return candidate;
             }
         }
         throw new LifeboatException(ExitCode.USAGE, "the default database names " + name + " to " + name + "_"

@@ -2,11 +2,14 @@ package io.lifeboat.restore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lifeboat.Application;
+import io.lifeboat.ExitCode;
+import io.lifeboat.LifeboatException;
 import io.lifeboat.catalog.Catalog;
 import io.lifeboat.catalog.CatalogDatabase;
 import io.lifeboat.config.CatalogConfig;
@@ -418,8 +421,25 @@ class RestoreCommandTest {
         }
         assertEquals(List.of("shop_restored_" + stamp, "shop_restored_" + stamp + "_2", "shop_restored_" + stamp + "_3"), names);
         assertEquals(names, restoredDatabases());
-        for (String name : names) {
-            source.pg.execute("postgres", "DROP DATABASE \"" + name + "\";");
+
+        // every numbered name taken: refused, naming the way out
+        List<String> taken = new ArrayList<>(names);
+        for (int n = 4; n <= 20; n++) {
+            taken.add("shop_restored_" + stamp + "_" + n);
+            source.pg.execute("postgres", "CREATE DATABASE \"shop_restored_" + stamp + "_" + n + "\";");
+        }
+        try (Application app = Application.standard()) {
+            var loaded = app.loadConfig(config);
+            LifeboatException refused = assertThrows(LifeboatException.class, () -> new RestorePlanner(app).plan(loaded,
+                    new RestoreAsk("shop", Optional.empty(), Optional.empty(), Optional.empty(), false, Ownership.AS_IN_BACKUP),
+                    second.plusMillis(500)));
+            assertEquals(ExitCode.USAGE, refused.exitCode());
+            assertTrue(refused.getMessage().contains("are all taken") && refused.getMessage().contains("--into"),
+                    refused.getMessage());
+        } finally {
+            for (String name : taken) {
+                source.pg.execute("postgres", "DROP DATABASE \"" + name + "\";");
+            }
         }
     }
 

@@ -93,18 +93,18 @@ final class TwoClientRestore implements DumpSplitter.Route {
     /** The second client was sent INSERTs that the next other statement must wait for. */
     private boolean secondUnfenced;
     /**
-     * The next INSERT is a table's first (into an empty table): the first after other statements,
-     * or the first into another table than the INSERT before it. It runs alone. MariaDB 10.11 loads an empty InnoDB table in bulk when unique and foreign key
-     * checks are off, as the dump's header sets them, and takes the table's exclusive lock for
-     * that: two sessions' first INSERTs into one empty table each held its intention lock and
-     * waited for the other's ("ERROR 1213 … Deadlock found" from one client; seen in
-     * TwoClientRestoreTest, SHOW ENGINE INNODB STATUS: both waiting for TABLE LOCK mode X).
+     * The table of the INSERT before. An INSERT into another table is that table's first, into an
+     * empty table, and runs alone: MariaDB 10.11 loads an empty InnoDB table in bulk when unique
+     * and foreign key checks are off, as the dump's header sets them, and takes the table's
+     * exclusive lock for that; two sessions' first INSERTs into one empty table each held its
+     * intention lock and waited for the other's ("ERROR 1213 … Deadlock found" from one client;
+     * seen in TwoClientRestoreTest, SHOW ENGINE INNODB STATUS: both waiting for TABLE LOCK mode X).
+     * Known by the table's name, not by other statements before it: a dump may have none
+     * between two tables' data.
      */
-    private boolean soloNext = true;
+    private String lastTable;
     /** The INSERT sent alone: the next waits until it has run. */
     private boolean soloPending;
-    /** The table of the INSERT before; a dump with nothing between two tables' data still starts each alone. */
-    private String lastTable;
 
     private TwoClientRestore(ToolProcess first, ToolProcess second) {
         this.first = new Session("1", first);
@@ -234,24 +234,20 @@ final class TwoClientRestore implements DumpSplitter.Route {
             await(second, second.sent);
         }
         firstUnfenced = true;
-        soloNext = true;
         first.write(b, off, len);
     }
 
     @Override
     public void insertBegin(String table) {
-        if (!table.equals(lastTable)) {
-            soloNext = true;
-            lastTable = table;
-        }
+        boolean tablesFirst = !table.equals(lastTable);
+        lastTable = table;
         if (soloPending) {
             soloPending = false;
             await(first, first.sent);   // everything first was sent, the lone INSERT last
             firstUnfenced = false;
         }
-        if (soloNext && !serialOnly) {
-            // after other statements, which only first was sent and the second has been fenced from
-            soloNext = false;
+        if (tablesFirst && !serialOnly) {
+            // on the first client, which was sent every other statement (the second is fenced from them)
             soloPending = true;
             current = failedNow() ? null : first;
             if (current != null) {

@@ -232,7 +232,13 @@ public final class PostgresRestoreTarget implements RestoreTarget {
             StringBuilder sql = new StringBuilder();
             for (List<Optional<String>> row : rows) {
                 boolean everyRole = row.get(0).orElse("f").equals("t");
-                sql.append(DatabaseSettings.statement(everyRole ? "" : row.get(1).orElseThrow(), target, row.get(2).orElseThrow()));
+                try {
+                    sql.append(DatabaseSettings.statement(everyRole ? "" : row.get(1).orElseThrow(), target, row.get(2).orElseThrow()));
+                } catch (IllegalArgumentException e) {
+                    throw new RestoreTargetException("cannot carry over a setting of database " + existing + " on "
+                            + PostgresRestoreTarget.this.describe() + " (" + e.getMessage() + "); nothing was renamed. Reset it"
+                            + " (ALTER DATABASE ... RESET) or restore without --replace", e);
+                }
             }
             return sql.toString();
         }
