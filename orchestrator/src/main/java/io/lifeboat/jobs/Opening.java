@@ -3,6 +3,7 @@ package io.lifeboat.jobs;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * A resource being opened on a thread of its own while the caller does other start-up work.
@@ -22,6 +23,10 @@ final class Opening<T extends AutoCloseable> implements AutoCloseable {
     }
 
     static <T extends AutoCloseable> Opening<T> start(String threadName, Supplier<T> opener) {
+        // SLF4J binds its provider at the first logging call. Bound here, on the caller's thread,
+        // before the opener's thread logs: two threads binding at once made SLF4J queue one's
+        // calls and print a three-line "replay" warning on stderr after every backup and drill.
+        LoggerFactory.getILoggerFactory();
         return new Opening<>(CompletableFuture.supplyAsync(opener, task -> {
             Thread thread = new Thread(task, threadName);
             thread.setDaemon(true); // never keeps a finished command's JVM alive

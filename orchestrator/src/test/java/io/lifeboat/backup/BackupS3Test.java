@@ -17,6 +17,7 @@ import io.lifeboat.drills.process.ProcessOutcome;
 import io.lifeboat.drills.testing.TestClusters;
 import io.lifeboat.storage.StorageTarget;
 import io.lifeboat.testing.Cli;
+import io.lifeboat.testing.LifeboatProcess;
 import io.lifeboat.testing.S3ProxyServer;
 import io.lifeboat.testing.SampleSource;
 import java.io.IOException;
@@ -164,6 +165,18 @@ class BackupS3Test {
         assertEquals(source.rowCounts("shop"), source.rowCounts(db));
         String secret = s3.secretKey();
         assertFalse(run.all().contains(secret) || list.all().contains(secret), "the S3 secret key leaked into output");
+    }
+
+    @Test
+    void aBackupInItsOwnJvmPrintsNothingButItsResult() throws Exception {
+        // In its own JVM, as cron runs it: SLF4J binds its provider at the first logging call, and
+        // the target opens on a second thread while the main thread starts. Two threads binding at
+        // once made SLF4J print a three-line "replay" warning on stderr on every backup.
+        LifeboatProcess.Run run = LifeboatProcess.run(LifeboatProcess.command(
+                "--config", config("off").toString(), "backup", "run", "shop", "--format", "json"));
+        assertEquals(0, run.exitCode(), run.all());
+        assertEquals("ok", JSON.readTree(run.out()).get("status").asText(), run.out());
+        assertEquals("", run.err(), "a backup that succeeded has nothing to say on stderr");
     }
 
     @Test
