@@ -17,6 +17,7 @@ import io.lifeboat.drills.testing.TestClusters;
 import io.lifeboat.engine.DumpFailedException;
 import io.lifeboat.storage.StorageTarget;
 import io.lifeboat.testing.Cli;
+import io.lifeboat.testing.LifeboatProcess;
 import io.lifeboat.testing.SampleSource;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -89,6 +90,28 @@ class BackupRunTest {
         try (Stream<Path> s = Files.walk(root)) {
             return s.filter(Files::isRegularFile).toList();
         }
+    }
+
+    @Test
+    void postgresToolsAreLookedForOnlyByTheCommandsThatUseThem() throws Exception {
+        // Finding the installed PostgreSQL tools asks pg_config (and each pg_dump for its
+        // version). A pg_config first on PATH notes each call: a command that needs no PostgreSQL
+        // tool (a listing, a report, a MariaDB backup) must not pay for those processes.
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path calls = dir.resolve("pg_config.calls");
+        Path pgConfig = bin.resolve("pg_config");
+        Files.writeString(pgConfig, "#!/bin/sh\necho \"$*\" >> '" + calls + "'\nexec /usr/bin/pg_config \"$@\"\n");
+        assertTrue(pgConfig.toFile().setExecutable(true));
+        Map<String, String> path = Map.of("PATH", bin + ":" + System.getenv("PATH"));
+        Path config = fileTargetConfig();
+
+        LifeboatProcess.Run list = LifeboatProcess.run(LifeboatProcess.command("--config", config.toString(), "backup", "list", "shop"), path);
+        assertEquals(0, list.exitCode(), list.all());
+        assertFalse(Files.exists(calls), "backup list asked pg_config: " + (Files.exists(calls) ? Files.readString(calls) : ""));
+
+        LifeboatProcess.Run run = LifeboatProcess.run(LifeboatProcess.command("--config", config.toString(), "backup", "run", "shop"), path);
+        assertEquals(0, run.exitCode(), run.all());
+        assertEquals("--bindir\n", Files.readString(calls), "a PostgreSQL backup looks for pg_dump, once");
     }
 
     @Test
