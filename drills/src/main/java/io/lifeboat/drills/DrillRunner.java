@@ -7,10 +7,12 @@ import io.lifeboat.drills.check.CheckResult;
 import io.lifeboat.drills.check.RowCountCheck;
 import io.lifeboat.drills.check.RpoCheck;
 import io.lifeboat.drills.check.RtoCheck;
+import io.lifeboat.drills.sandbox.ClientSandbox;
 import io.lifeboat.drills.sandbox.DumpReadException;
 import io.lifeboat.drills.sandbox.QueryFailedException;
 import io.lifeboat.drills.sandbox.QueryResult;
 import io.lifeboat.drills.sandbox.RestoreFailedException;
+import io.lifeboat.drills.sandbox.RestoreStoppedException;
 import io.lifeboat.drills.sandbox.Sandbox;
 import io.lifeboat.drills.sandbox.SandboxProvider;
 import io.lifeboat.drills.sandbox.SandboxRefusedException;
@@ -212,13 +214,17 @@ public final class DrillRunner {
             try (CountingInputStream dump = new CountingInputStream(backup.open(recorder), n -> progress.restored(n, total))) {
                 RestoreFailedException restoreFailure = null;
                 try {
-                    sandbox.restore(dump, backup.dumpFormat());
+                    sandbox.restore(dump, backup.dumpFormat(), restoreLimit());
                 } catch (RestoreFailedException e) {
                     restoreFailure = e;
                 }
                 // The stream verifies the backup at its end: read what the sandbox left (normally
                 // nothing), so a damaged backup is reported as such, before what the restore tool said.
-                dump.transferTo(OutputStream.nullOutputStream());
+                // Not after a restore stopped at its limit: the rest may be most of a large dump,
+                // or a stream that hangs, and the drill has failed already.
+                if (!(restoreFailure instanceof RestoreStoppedException)) {
+                    dump.transferTo(OutputStream.nullOutputStream());
+                }
                 if (restoreFailure != null) {
                     throw restoreFailure;
                 }
@@ -229,11 +235,27 @@ public final class DrillRunner {
                 backupReadFailed(e.getCause(), t0);
             } catch (DrillBackup.BackupReadException e) {
                 backupReadFailed(e, t0);
+            } catch (RestoreStoppedException e) {
+                String why = spec.maxRestoreTime().isPresent()
+                        ? "restore stopped after " + Durations.describe(e.limit()) + ", twice max_restore_time ("
+                                + Durations.describe(spec.maxRestoreTime().get()) + "): " + message(e)
+                        : "restore stopped: " + message(e) + " (set max_restore_time on the drill to stop a hung restore sooner)";
+                fail(STEP_RESTORE, Outcome.FAILED, t0, message(e), why);
             } catch (RestoreFailedException e) {
                 fail(STEP_RESTORE, Outcome.FAILED, t0, message(e), "restore failed: " + message(e));
             } catch (IOException | RuntimeException e) {
                 fail(STEP_RESTORE, Outcome.ERRORED, t0, message(e), "could not restore: " + message(e));
             }
+        }
+
+        /**
+         * How long the restore tool may run. Over {@code max_restore_time} the drill fails its RTO
+         * check anyway; it runs on to twice that, so a slow restore is still timed (the report
+         * says by how much it missed), and one that hangs fails then, not a day later with the
+         * next drill waiting on its lock.
+         */
+        private Duration restoreLimit() {
+            return spec.maxRestoreTime().map(t -> t.multipliedBy(2)).orElse(ClientSandbox.RESTORE_LIMIT);
         }
 
         /** The backup's stream failed: its defect (FAILED) or unavailability (ERRORED) is the reason, whatever the restore tool said. */
@@ -405,7 +427,7 @@ public final class DrillRunner {
         }
 
         @Override
-        public void restore(InputStream dump, String dumpFormat) {
+        public void restore(InputStream dump, String dumpFormat, Duration limit) {
             throw new UnsupportedOperationException("checks do not restore");
         }
 

@@ -18,6 +18,7 @@ import io.lifeboat.drills.sandbox.SandboxUnavailableException;
 import io.lifeboat.drills.testing.DumpFixtures;
 import io.lifeboat.drills.testing.FixtureBackup;
 import io.lifeboat.drills.testing.TestClusters;
+import io.lifeboat.drills.testing.TricklingStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -174,11 +175,45 @@ class DrillRunnerTest {
 
     @Test
     void aRestoreOverItsRtoBudgetFails() {
+        // A restore that finishes over budget: timed, and the RTO check says by how much. (The
+        // sandbox lets it finish: a real one stops it at twice the budget, 2 ms here.)
+        DrillSpec spec = new DrillSpec("shop-quarterly", List.of(), Optional.empty(), Optional.of(Duration.ofMillis(1)), 0.0);
+        DrillRunner unlimited = new DrillRunner(restoringAs((real, dump, dumpFormat, limit) -> real.restore(dump, dumpFormat)),
+                Clock.systemUTC());
+        DrillResult r = show(unlimited.run(spec, DumpFixtures.goodBackup(now)));
+
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertTrue(r.reason().matches("restore took [0-9.]+ (s|ms), max_restore_time is 1 ms"), r.reason());
+    }
+
+    @Test
+    void aDrillWhoseRestoreIsStoppedEndsWithoutReadingTheRestOfTheDump() throws IOException {
+        // A dump that trickles in (minutes at one byte per 20 ms), as from a stalled bucket: the
+        // restore is stopped at 2 s and the drill ends then, not when the stream would.
+        DumpFixtures.Dump good = DumpFixtures.good();
+        byte[] bytes = Files.readAllBytes(good.file());
+        FixtureBackup trickling = new FixtureBackup("trickling", "shop/trickling", now, "postgres", good.serverVersion(),
+                "pg_dump-custom", good.rowCounts(), good.canary(), steps -> new TricklingStream(bytes, Duration.ofMillis(20)));
+        DrillSpec spec = new DrillSpec("shop-quarterly", List.of(), Optional.empty(), Optional.of(Duration.ofSeconds(1)), 0.0);
+
+        long t0 = System.nanoTime();
+        DrillResult r = show(runner.run(spec, trickling));
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertTrue(r.reason().startsWith("restore stopped after 2 s, twice max_restore_time (1 s)"), r.reason());
+        assertTrue(took.compareTo(Duration.ofSeconds(30)) < 0, "the drill took " + took);
+    }
+
+    @Test
+    void aRestorePastTwiceItsRtoBudgetIsStopped() {
         DrillSpec spec = new DrillSpec("shop-quarterly", List.of(), Optional.empty(), Optional.of(Duration.ofMillis(1)), 0.0);
         DrillResult r = show(runner.run(spec, DumpFixtures.goodBackup(now)));
 
         assertEquals(Outcome.FAILED, r.outcome());
-        assertTrue(r.reason().matches("restore took [0-9.]+ (s|ms), max_restore_time is 1 ms"), r.reason());
+        assertTrue(r.reason().startsWith("restore stopped after 2 ms, twice max_restore_time (1 ms): pg_restore did not finish"
+                + " within 2 ms and was stopped"), r.reason());
+        assertEquals(Outcome.FAILED, step(r, "restore").status());
     }
 
     @Test
@@ -228,6 +263,26 @@ class DrillRunnerTest {
      * that gives up early would), leaving the rest of the stream to the runner.
      */
     private SandboxProvider readsOneByte(boolean thenFail) {
+        return restoringAs((real, dump, dumpFormat, limit) -> {
+            try {
+                dump.read();
+            } catch (IOException e) {
+                throw new DumpReadException(e);
+            }
+            if (thenFail) {
+                throw new RestoreFailedException("pg_restore: error: input file is too short");
+            }
+        });
+    }
+
+    /** What a sandbox of {@link #restoringAs} does instead of its restore; {@code real} is the sandbox. */
+    @FunctionalInterface
+    private interface Restore {
+        void restore(Sandbox real, InputStream dump, String dumpFormat, Duration limit) throws DumpReadException, RestoreFailedException;
+    }
+
+    /** Ephemeral sandboxes that restore as {@code restore} says. */
+    private SandboxProvider restoringAs(Restore restore) {
         SandboxProvider real = new EphemeralPostgresSandboxProvider(PostgresInstallations.discover(), clusters);
         return new SandboxProvider() {
             @Override
@@ -250,15 +305,8 @@ class DrillRunnerTest {
                     }
 
                     @Override
-                    public void restore(InputStream dump, String dumpFormat) throws DumpReadException, RestoreFailedException {
-                        try {
-                            dump.read();
-                        } catch (IOException e) {
-                            throw new DumpReadException(e);
-                        }
-                        if (thenFail) {
-                            throw new RestoreFailedException("pg_restore: error: input file is too short");
-                        }
+                    public void restore(InputStream dump, String dumpFormat, Duration limit) throws DumpReadException, RestoreFailedException {
+                        restore.restore(s, dump, dumpFormat, limit);
                     }
 
                     @Override

@@ -164,7 +164,10 @@ final class TwoClientRestore implements DumpSplitter.Route {
                 wasStopped = stopped;
                 culprit = gone;
             }
-            return new Result(new ClientRun.Finished(judge(a, b, culprit), wasStopped, readFailure),
+            // Stopped at the deadline, both were killed: neither's error is the reason, and a
+            // note on line numbers would explain a line that was never reported.
+            ProcessOutcome outcome = wasStopped ? (a.succeeded() ? b : a) : judge(a, b, culprit);
+            return new Result(new ClientRun.Finished(outcome, wasStopped, readFailure),
                     List.of(first.inserts, second.inserts));
         } finally {
             watchdog.cancel(false);

@@ -7,7 +7,6 @@ import io.lifeboat.drills.restore.NewDatabase;
 import io.lifeboat.drills.restore.Ownership;
 import io.lifeboat.drills.restore.RestoreTarget;
 import io.lifeboat.drills.restore.RestoreTargetException;
-import io.lifeboat.drills.sandbox.ClientSandbox;
 import io.lifeboat.drills.sandbox.DumpReadException;
 import io.lifeboat.drills.sandbox.QueryFailedException;
 import io.lifeboat.drills.sandbox.RestoreFailedException;
@@ -139,9 +138,9 @@ public final class PostgresRestoreTarget implements RestoreTarget {
         }
 
         @Override
-        public void restore(InputStream dump, String dumpFormat) throws RestoreFailedException, DumpReadException {
+        public void restore(InputStream dump, String dumpFormat, Duration limit) throws RestoreFailedException, DumpReadException {
             PostgresDumpFormats.requireRestorable(dumpFormat);
-            client.restore(name(), dump, ClientSandbox.RESTORE_LIMIT, ownership);
+            client.restore(name(), dump, limit, ownership);
         }
 
         @Override

@@ -94,8 +94,8 @@ public final class ClientRun {
                 throw new IllegalStateException("interrupted while " + outcome.name() + " was running");
             }
             if (stopped) {
-                throw new RestoreFailedException(outcome.name() + " did not finish within " + Durations.describe(limit)
-                        + " and was stopped" + (outcome.stderrTail().isBlank() ? "" : ": " + outcome.describe()));
+                throw new RestoreStoppedException(outcome.name() + " did not finish within " + Durations.describe(limit)
+                        + " and was stopped" + (outcome.stderrTail().isBlank() ? "" : ": " + outcome.describe()), limit);
             }
             if (!outcome.succeeded()) {
                 throw new RestoreFailedException(outcome.describe());

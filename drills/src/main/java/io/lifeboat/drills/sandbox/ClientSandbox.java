@@ -13,7 +13,10 @@ import java.util.Objects;
  */
 public abstract class ClientSandbox implements Sandbox {
 
-    /** A restore is bounded by the drill's RTO check, not here; this only stops one that hangs forever. */
+    /**
+     * How long a restore may run when the drill sets no {@code max_restore_time}: long enough for
+     * any real database, short enough that a hung restore does not block the next drill forever.
+     */
     public static final Duration RESTORE_LIMIT = Duration.ofHours(24);
 
     private final DatabaseClient client;
@@ -44,9 +47,9 @@ public abstract class ClientSandbox implements Sandbox {
 
     /** Pipes the dump into the engine's restore tool on {@link #database()}. */
     @Override
-    public void restore(InputStream dump, String dumpFormat) throws RestoreFailedException, DumpReadException {
+    public void restore(InputStream dump, String dumpFormat, Duration limit) throws RestoreFailedException, DumpReadException {
         requireRestorable(dumpFormat);
-        client.restore(database, dump, RESTORE_LIMIT);
+        client.restore(database, dump, limit);
     }
 
     @Override

@@ -26,12 +26,19 @@ public interface Sandbox extends AutoCloseable {
      * before the stream does, the rest of the stream is still read (and thrown away), because
      * the stream verifies the backup's checksum only at its end.
      *
-     * @throws RestoreFailedException with the restore tool's stderr when it fails
-     * @throws DumpReadException      reading {@code dump} failed (the restore tool was stopped);
-     *                                the cause is the stream's exception, which takes precedence
-     *                                over anything the stopped tool said
+     * @param limit how long the restore tool may run: it is stopped after that
+     * @throws RestoreStoppedException the restore tool ran past {@code limit} and was stopped
+     * @throws RestoreFailedException  with the restore tool's stderr when it fails
+     * @throws DumpReadException       reading {@code dump} failed (the restore tool was stopped);
+     *                                 the cause is the stream's exception, which takes precedence
+     *                                 over anything the stopped tool said
      */
-    void restore(InputStream dump, String dumpFormat) throws RestoreFailedException, DumpReadException;
+    void restore(InputStream dump, String dumpFormat, Duration limit) throws RestoreFailedException, DumpReadException;
+
+    /** {@link #restore(InputStream, String, Duration)} stopped only if it hangs: after {@link ClientSandbox#RESTORE_LIMIT}. */
+    default void restore(InputStream dump, String dumpFormat) throws RestoreFailedException, DumpReadException {
+        restore(dump, dumpFormat, ClientSandbox.RESTORE_LIMIT);
+    }
 
     /**
      * Runs one query and returns its first row. A statement timeout is set inside the database

@@ -44,6 +44,12 @@ public final class StreamPump {
                 if (n < 0) {
                     return null;
                 }
+                // Checked on every read, not only when a write fails: the tool's stdin is
+                // buffered, so writes into a stopped tool can succeed for a while (a dump that
+                // trickled in went on being read for minutes past the deadline).
+                if (abandoned.getAsBoolean()) {
+                    return null;
+                }
                 if (writing) {
                     try {
                         toolStdin.write(buf, 0, n);

@@ -1,5 +1,9 @@
 package io.lifeboat.drills.mariadb;
 
+import io.lifeboat.drills.DrillResult;
+import io.lifeboat.drills.DrillRunner;
+import io.lifeboat.drills.DrillSpec;
+import io.lifeboat.drills.Outcome;
 import io.lifeboat.drills.sandbox.ProtectedDatabase;
 import io.lifeboat.drills.sandbox.Sandbox;
 import io.lifeboat.drills.sandbox.SandboxGuard;
@@ -10,6 +14,7 @@ import io.lifeboat.drills.sandbox.SandboxRequest;
 import io.lifeboat.drills.sandbox.SandboxServer;
 import io.lifeboat.drills.sandbox.SandboxUnavailableException;
 import io.lifeboat.drills.testing.EngineFixtures;
+import io.lifeboat.drills.testing.FixtureBackup;
 import io.lifeboat.drills.testing.MachineMariaDb;
 import io.lifeboat.drills.testing.MariaDbFixtures;
 import org.junit.jupiter.api.AfterAll;
@@ -21,9 +26,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -84,6 +92,29 @@ class MariaDbServerSandboxProviderTest extends SandboxProviderContract {
     @Override
     protected void assertRemoved(Sandbox closed) {
         assertEquals(List.of(), MachineMariaDb.databasesLike(((MariaDbServerSandbox) closed).database()));
+    }
+
+    @Test
+    void aRestoreRunningPastTwiceMaxRestoreTimeIsStoppedAndTheDrillFails() throws Exception {
+        // A restore that hangs (here a statement that sleeps a minute) must not hold the drill,
+        // its sandbox and the next drill's lock for a day: past twice max_restore_time it is stopped.
+        Path dump = secrets.resolve("sleeps.sql");
+        Files.writeString(dump, "-- MariaDB dump 10.19  Distrib 10.11.6-MariaDB\nSELECT SLEEP(60);\n");
+        FixtureBackup backup = new FixtureBackup("sleeps.sql", "shop/sleeps", Instant.now(), "mariadb", "10.11.6-MariaDB",
+                MariaDbDumpFormats.SQL, Map.of(), Optional.empty(), FixtureBackup.streaming(dump));
+        DrillSpec spec = new DrillSpec("slow", List.of(), Optional.empty(), Optional.of(Duration.ofSeconds(2)), 0.0);
+
+        long t0 = System.nanoTime();
+        DrillResult r = new DrillRunner(provider(), Clock.systemUTC()).run(spec, backup, "slow1");
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+
+        assertEquals(Outcome.FAILED, r.outcome(), r.reason());
+        assertTrue(r.reason().startsWith("restore stopped after 4 s, twice max_restore_time (2 s): mariadb did not finish within 4 s"
+                + " and was stopped"), r.reason());
+        assertFalse(r.reason().contains("line number"), "no line was reported: " + r.reason());
+        assertTrue(took.compareTo(Duration.ofSeconds(30)) < 0, "the drill took " + took + ": the restore was not stopped");
+        assertEquals(Outcome.PASSED, r.steps().stream().filter(s -> s.name().equals("teardown")).findFirst().orElseThrow().status(),
+                r.steps().toString());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.lifeboat.drills.sandbox;
 
 import io.lifeboat.drills.testing.DumpFixtures;
 import io.lifeboat.drills.testing.EngineFixtures;
+import io.lifeboat.drills.testing.TricklingStream;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -162,6 +163,24 @@ public abstract class SandboxProviderContract {
         try (Sandbox sandbox = provider().create(request())) {
             DumpReadException e = assertThrows(DumpReadException.class, () -> sandbox.restore(half, fixtures().dumpFormat()));
             assertSame(broken, e.getCause(), "the stream's own exception, not the restore tool's complaint");
+        }
+    }
+
+    @Test
+    void aRestorePastItsLimitIsStoppedAndSaysSo() throws Exception {
+        // A good dump that trickles in (one byte every 20 ms: minutes for the fixture) stands for a
+        // restore that hangs: the tool is stopped at the limit, and the restore returns then.
+        byte[] good = java.nio.file.Files.readAllBytes(fixtures().good().file());
+        InputStream trickle = new TricklingStream(good, Duration.ofMillis(20));
+        Duration limit = Duration.ofSeconds(3);
+        try (Sandbox sandbox = provider().create(request())) {
+            long t0 = System.nanoTime();
+            RestoreStoppedException e = assertThrows(RestoreStoppedException.class,
+                    () -> sandbox.restore(trickle, fixtures().dumpFormat(), limit));
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            assertEquals(limit, e.limit());
+            assertTrue(e.getMessage().startsWith(fixtures().restoreTool() + " did not finish within 3 s and was stopped"), e.getMessage());
+            assertTrue(took.compareTo(Duration.ofSeconds(20)) < 0, "the restore returned after " + took);
         }
     }
 
