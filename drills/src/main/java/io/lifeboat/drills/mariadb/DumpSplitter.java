@@ -13,7 +13,7 @@ import java.util.Arrays;
  * first bytes of a line: data is handed on as it is read, so memory stays flat whatever the size
  * of a statement.
  *
- * <h2>The grammar relied on (the same as the orchestrator's {@code InsertRowCounter})</h2>
+ * <h2>The grammar relied on</h2>
  * {@code mariadb-dump} starts each data statement on a line of its own with {@code INSERT INTO
  * `table` VALUES}, rows on the following lines (10.11) or the same line (older versions, MySQL),
  * up to a {@code ;} at parenthesis depth 0 outside a string; strings are single-quoted with
@@ -34,11 +34,14 @@ import java.util.Arrays;
  *   <li>Comment and blank lines between statements are dropped: they do nothing.</li>
  *   <li>{@link Route#other}: everything else, line by line, in order.</li>
  * </ul>
+ * The rows of each data statement are counted on the way ({@link Route#rows}): the backup's
+ * row counts per table (the orchestrator's {@code InsertRowCounter}) come from this same reading
+ * of the dump, so what a backup counts and what a restore sends as data cannot disagree.
  */
-final class DumpSplitter {
+public final class DumpSplitter {
 
     /** Where the pieces go; a route that fails keeps accepting (and discarding) what follows. */
-    interface Route {
+    public interface Route {
         void header(byte[] b, int off, int len);
 
         void other(byte[] b, int off, int len);
@@ -55,6 +58,13 @@ final class DumpSplitter {
         void insert(byte[] b, int off, int len);
 
         void insertEnd();
+
+        /**
+         * {@code n} more rows of the data statement begun last: a row is a {@code (} at
+         * parenthesis depth 0 outside a string. Said as the rows pass, a chunk at a time.
+         */
+        default void rows(long n) {
+        }
 
         /** The dump cannot be split safely (no session header, or a statement switching databases): one session only. */
         void serialOnly();
@@ -124,6 +134,21 @@ final class DumpSplitter {
 
     private DumpSplitter(Route route) {
         this.route = route;
+    }
+
+    /** A splitter fed by {@link #accept} as the dump passes, for a reader that is not the splitter's own. */
+    public static DumpSplitter pushedTo(Route route) {
+        return new DumpSplitter(route);
+    }
+
+    /** The next bytes of the dump. */
+    public void accept(byte[] b, int off, int len) {
+        scan(b, off, off + len);
+    }
+
+    /** The dump ended. */
+    public void finish() {
+        end();
     }
 
     /**
@@ -241,6 +266,7 @@ final class DumpSplitter {
         int d = depth;
         boolean str = inString;
         boolean esc = escaped;
+        long rows = 0;
         int i = from;
         try {
             while (i < end) {
@@ -265,7 +291,9 @@ final class DumpSplitter {
                 } else if (c == '\'') {
                     str = true;
                 } else if (c == '(') {
-                    d++;
+                    if (d++ == 0) {
+                        rows++;
+                    }
                 } else if (c == ')') {
                     d--;
                 } else if (c == ';' && d == 0) {
@@ -282,6 +310,9 @@ final class DumpSplitter {
             depth = d;
             inString = str;
             escaped = esc;
+            if (rows > 0) {
+                route.rows(rows);
+            }
         }
     }
 

@@ -58,6 +58,21 @@ class InsertRowCounterTest {
         }
     }
 
+    @Test
+    void onlyWhatARestoreSendsAsDataIsCounted() throws IOException {
+        // The counter reads the dump as the two-session restore does (DumpSplitter): a line in
+        // the middle of a statement is that statement's, even when it starts like a data
+        // statement. Counted as rows, the manifest would promise rows no restore loads.
+        String dump = """
+                /*!40101 SET NAMES utf8mb4 */;
+                INSERT INTO `t` VALUES (1),(2);
+                SELECT 'a statement over two lines',
+                INSERT INTO `t` VALUES (3);
+                INSERT INTO `t` VALUES (4);
+                """;
+        assertEquals(Map.of("t", 3L), count(dump, 5));
+    }
+
     private static final class ByteArrayOutputStreamSink extends OutputStream {
         private final java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
 
