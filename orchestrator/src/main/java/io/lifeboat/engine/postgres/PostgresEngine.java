@@ -41,7 +41,7 @@ public final class PostgresEngine implements DatabaseEngine {
     /**
      * Finds the installed PostgreSQL tools when first needed, not when the engine is made: every
      * command makes every engine, and discovery runs {@code pg_dump --version} and
-     * {@code pg_config} (about 60 ms), which a report or a MariaDB backup never needs.
+     * {@code pg_config} (three processes), which a report or a MariaDB backup never needs.
      */
     public PostgresEngine() {
         this.discovered = new Discovery();
