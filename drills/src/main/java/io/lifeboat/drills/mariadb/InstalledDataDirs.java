@@ -98,7 +98,9 @@ final class InstalledDataDirs {
         Path partial = parent.resolve(template.getFileName() + PARTIAL + HexFormat.of().formatHex(random));
         try {
             Files.createDirectory(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(partial.resolve("tmp"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             account.own(partial);
+            account.own(partial.resolve("tmp"));
         } catch (IOException e) {
             throw new MariaDbServerException("could not create " + partial + " for an installed data directory: " + e, e);
         }
@@ -106,6 +108,11 @@ final class InstalledDataDirs {
             List<String> command = new java.util.ArrayList<>(List.of(tools.installDb().orElseThrow().toString()));
             command.addAll(INSTALL_OPTIONS);
             command.add("--datadir=" + partial.resolve("data"));
+            // A temporary directory of its own: a MariaDB server removes every "#sql…" file in its
+            // tmpdir as it starts, so two installs bootstrapping in /tmp at once deleted each
+            // other's temporary tables ("Could not remove temporary table … Unknown table
+            // 'mysql.tmp_user_sys'", seen in InstalledDataDirsTest under CI).
+            command.add("--tmpdir=" + partial.resolve("tmp"));
             INSTALLS.incrementAndGet();
             ProcessOutcome install = account.run(command, partial, INSTALL_TIMEOUT_SECONDS);
             if (!install.succeeded()) {

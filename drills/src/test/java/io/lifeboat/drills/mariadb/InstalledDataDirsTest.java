@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lifeboat.drills.privateserver.PrivateServerException;
+import io.lifeboat.drills.privateserver.ServerAccount;
 import io.lifeboat.drills.testing.TestClusters;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,6 +68,26 @@ class InstalledDataDirsTest {
         }
         assertEquals(List.of(), PrivateMariaDbServer.reapOrphans(parent), "the orphan reaper leaves the template alone");
         assertEquals(1, templates(parent).size());
+    }
+
+    @Test
+    void anInstallLeavesOtherServersTemporaryTablesInTheSystemTmpAlone() throws Exception {
+        // A MariaDB server removes every "#sql…" file in its tmpdir as it starts; an install
+        // bootstrapping in /tmp removed another install's (or any server's) temporary tables
+        // there, which failed that install (seen once in CI with two installs at once).
+        // (the servers' own account's file: another user's in the sticky /tmp it could not remove)
+        Path other = Path.of(System.getProperty("java.io.tmpdir"), "#sql-lifeboat-test-" + System.nanoTime() + ".MAI");
+        Files.createFile(other);
+        try {
+            ServerAccount.forThisProcess("mysql", "MariaDB").own(other);
+            int before = InstalledDataDirs.INSTALLS.get();
+            try (PrivateMariaDbServer server = PrivateMariaDbServer.start(MariaDbTools.discover(), parent())) {
+                assertEquals(before + 1, InstalledDataDirs.INSTALLS.get(), "a fresh directory: installed");
+            }
+            assertTrue(Files.exists(other), "the install removed " + other);
+        } finally {
+            Files.deleteIfExists(other);
+        }
     }
 
     @Test
