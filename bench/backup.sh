@@ -155,44 +155,6 @@ build_lifeboat() {
     ) >"$WORK/logs/build.log" 2>&1 || { tail -30 "$WORK/logs/build.log" >&2; die 3 "build failed (log: $WORK/logs/build.log)"; }
 }
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-# The only place that knows how the loopback S3 server is started. It is S3Proxy on a
-# file-system store, wrapped by io.lifeboat.testing.S3ProxyServer in the orchestrator's test
-# sources. TO CONFIRM with that class once merged: argument names, whether it creates the
-# bucket itself (a directory under the data dir is a bucket for S3Proxy's file-system store,
-# so we create it), and how it takes credentials (here: the same credentials file and profile
-# lifeboat reads, so no secret travels in argv).
-start_s3() {
-    S3_DATA="$WORK/s3-data"
-    rm -rf "$S3_DATA"
-    mkdir -p "$S3_DATA"
-    [[ -s "$WORK/s3-classpath.txt" ]] || die 3 "no $WORK/s3-classpath.txt: run without --no-build once"
-    local cp
-    cp="$REPO_ROOT/orchestrator/target/test-classes:$REPO_ROOT/orchestrator/target/classes:$(cat "$WORK/s3-classpath.txt")"
-    log "starting loopback S3 server on 127.0.0.1:$S3_PORT"
-    # Arguments: data dir, port, credentials file (keys read from its [s3proxy] profile), buckets.
-    java -cp "$cp" io.lifeboat.testing.S3ProxyServer "$S3_DATA" "$S3_PORT" "$WORK/aws-credentials" bench \
-        >"$WORK/logs/s3.log" 2>&1 &
-    S3_PID=$!
-    local i
-    for i in $(seq 1 120); do
-        kill -0 "$S3_PID" 2>/dev/null || { tail -20 "$WORK/logs/s3.log" >&2; die 3 "S3 server exited (log: $WORK/logs/s3.log)"; }
-        port_free "$S3_PORT" || return 0
-        sleep 0.5
-    done
-    die 3 "S3 server did not listen on $S3_PORT within 60 s (log: $WORK/logs/s3.log)"
-}
-
-# shellcheck disable=SC2317  # reached from the EXIT trap, which shellcheck does not follow
-stop_s3() {
-    if [[ -n "$S3_PID" ]] && kill -0 "$S3_PID" 2>/dev/null; then
-        kill "$S3_PID" 2>/dev/null || true
-        wait "$S3_PID" 2>/dev/null || true
-    fi
-    S3_PID=""
-}
-
 # Peak RSS of the S3 server so far, MiB (VmHWM: the kernel's high-water mark for the process).
 s3_peak_mib() {
     [[ -n "$S3_PID" && -r "/proc/$S3_PID/status" ]] || { echo ""; return; }
@@ -237,8 +199,7 @@ setup_lifeboat() {
     # exist before the server reads it.
     S3_PORT="${S3_PORT_ENV:-}"
     if [[ -z "$S3_PORT" ]]; then
-        S3_PORT=19090
-        while ! port_free "$S3_PORT"; do S3_PORT=$((S3_PORT + 1)); done
+        S3_PORT=$(first_free_port 19090)
     fi
     write_lifeboat_config
     start_s3

@@ -37,25 +37,18 @@ done
 DB=$(sed -n 's/.*database: \([^,]*\),.*/\1/p' "$WORK/lifeboat.yaml" | head -1)
 [[ -n "$DB" ]] || die 3 "no source database in $WORK/lifeboat.yaml"
 
-PORT=19190
-while (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; do PORT=$((PORT + 1)); done
-S3_DATA="$WORK/profile-s3"
-rm -rf "$S3_DATA" && mkdir -p "$S3_DATA" "$WORK/logs"
+S3_PORT=$(first_free_port 19190)
 cp="$REPO_ROOT/orchestrator/target/test-classes:$REPO_ROOT/orchestrator/target/classes:$(cat "$WORK/s3-classpath.txt")"
-java -cp "$cp" io.lifeboat.testing.S3ProxyServer "$S3_DATA" "$PORT" "$WORK/aws-credentials" bench >"$WORK/logs/profile-s3.log" 2>&1 &
-S3_PID=$!
-trap 'kill "$S3_PID" 2>/dev/null || true; wait "$S3_PID" 2>/dev/null || true; rm -rf "$S3_DATA" "$WORK/profile-dump.sql"' EXIT
-for _ in $(seq 1 120); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
-    kill -0 "$S3_PID" 2>/dev/null || die 3 "the S3 server exited (log: $WORK/logs/profile-s3.log)"
-    sleep 0.5
-done
+S3_PID=""
+trap 'stop_s3; rm -f "$WORK/profile-dump.sql"' EXIT
+mkdir -p "$WORK/logs"
+start_s3
 CONF="$WORK/profile.yaml"
-sed "s|endpoint: http://127.0.0.1:[0-9]*|endpoint: http://127.0.0.1:$PORT|" "$WORK/lifeboat.yaml" >"$CONF"
+sed "s|endpoint: http://127.0.0.1:[0-9]*|endpoint: http://127.0.0.1:$S3_PORT|" "$WORK/lifeboat.yaml" >"$CONF"
 cpu_of() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 backup() { "$REPO_ROOT/lifeboat" --config "$CONF" backup run bench --format json >"$WORK/logs/profile-out.json" 2>"$WORK/logs/profile-err.txt"; }
-log "database $DB; S3 server on 127.0.0.1:$PORT; one backup first, not measured (after a build it records the JVM's AOT cache)"
+log "database $DB; S3 server on 127.0.0.1:$S3_PORT; one backup first, not measured (after a build it records the JVM's AOT cache)"
 backup || { cat "$WORK/logs/profile-err.txt" >&2; die 3 "the first backup failed"; }
 dump_tool=$(command -v mariadb-dump)
 for run in $(seq 1 "$RUNS"); do

@@ -420,3 +420,47 @@ median() {
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# The first port from $1 up that nothing listens on.
+first_free_port() {
+    local port=$1
+    while ! port_free "$port"; do port=$((port + 1)); done
+    echo "$port"
+}
+
+# The only place that knows how the loopback S3 server is started (backup.sh, profile-backup.sh):
+# S3Proxy on a file-system store, wrapped by io.lifeboat.testing.S3ProxyServer in the
+# orchestrator's test sources, on $S3_PORT; it reads WORK, REPO_ROOT, $WORK/s3-classpath.txt and
+# $WORK/aws-credentials as backup.sh writes them (the same credentials file and profile lifeboat
+# reads, so no secret travels in argv), and sets S3_PID.
+start_s3() {
+    S3_DATA="$WORK/s3-data"
+    rm -rf "$S3_DATA"
+    mkdir -p "$S3_DATA"
+    [[ -s "$WORK/s3-classpath.txt" ]] || die 3 "no $WORK/s3-classpath.txt: run without --no-build once"
+    local cp
+    cp="$REPO_ROOT/orchestrator/target/test-classes:$REPO_ROOT/orchestrator/target/classes:$(cat "$WORK/s3-classpath.txt")"
+    log "starting loopback S3 server on 127.0.0.1:$S3_PORT"
+    # Arguments: data dir, port, credentials file (keys read from its [s3proxy] profile), buckets.
+    java -cp "$cp" io.lifeboat.testing.S3ProxyServer "$S3_DATA" "$S3_PORT" "$WORK/aws-credentials" bench \
+        >"$WORK/logs/s3.log" 2>&1 &
+    S3_PID=$!
+    local i
+    for i in $(seq 1 120); do
+        kill -0 "$S3_PID" 2>/dev/null || { tail -20 "$WORK/logs/s3.log" >&2; die 3 "S3 server exited (log: $WORK/logs/s3.log)"; }
+        port_free "$S3_PORT" || return 0
+        sleep 0.5
+    done
+    die 3 "S3 server did not listen on $S3_PORT within 60 s (log: $WORK/logs/s3.log)"
+}
+
+# shellcheck disable=SC2317  # reached from the EXIT trap, which shellcheck does not follow
+stop_s3() {
+    if [[ -n "$S3_PID" ]] && kill -0 "$S3_PID" 2>/dev/null; then
+        kill "$S3_PID" 2>/dev/null || true
+        wait "$S3_PID" 2>/dev/null || true
+    fi
+    S3_PID=""
+}

@@ -7,7 +7,6 @@ import io.lifeboat.drills.check.CheckResult;
 import io.lifeboat.drills.check.RowCountCheck;
 import io.lifeboat.drills.check.RpoCheck;
 import io.lifeboat.drills.check.RtoCheck;
-import io.lifeboat.drills.sandbox.ClientSandbox;
 import io.lifeboat.drills.sandbox.DumpReadException;
 import io.lifeboat.drills.sandbox.QueryFailedException;
 import io.lifeboat.drills.sandbox.QueryResult;
@@ -255,7 +254,7 @@ public final class DrillRunner {
          * next drill waiting on its lock.
          */
         private Duration restoreLimit() {
-            return spec.maxRestoreTime().map(t -> t.multipliedBy(2)).orElse(ClientSandbox.RESTORE_LIMIT);
+            return spec.maxRestoreTime().map(t -> t.multipliedBy(2)).orElse(Sandbox.RESTORE_LIMIT);
         }
 
         /** The backup's stream failed: its defect (FAILED) or unavailability (ERRORED) is the reason, whatever the restore tool said. */

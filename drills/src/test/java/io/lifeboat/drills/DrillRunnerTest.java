@@ -186,14 +186,19 @@ class DrillRunnerTest {
         assertTrue(r.reason().matches("restore took [0-9.]+ (s|ms), max_restore_time is 1 ms"), r.reason());
     }
 
+    /** The good backup arriving one byte per 20 ms: minutes for the whole dump, as from a stalled bucket. */
+    private FixtureBackup tricklingBackup() throws IOException {
+        DumpFixtures.Dump good = DumpFixtures.good();
+        byte[] bytes = Files.readAllBytes(good.file());
+        return new FixtureBackup("trickling", "shop/trickling", now, "postgres", good.serverVersion(), "pg_dump-custom",
+                good.rowCounts(), good.canary(), steps -> new TricklingStream(bytes, Duration.ofMillis(20)));
+    }
+
     @Test
     void aDrillWhoseRestoreIsStoppedEndsWithoutReadingTheRestOfTheDump() throws IOException {
         // A dump that trickles in (minutes at one byte per 20 ms), as from a stalled bucket: the
         // restore is stopped at 2 s and the drill ends then, not when the stream would.
-        DumpFixtures.Dump good = DumpFixtures.good();
-        byte[] bytes = Files.readAllBytes(good.file());
-        FixtureBackup trickling = new FixtureBackup("trickling", "shop/trickling", now, "postgres", good.serverVersion(),
-                "pg_dump-custom", good.rowCounts(), good.canary(), steps -> new TricklingStream(bytes, Duration.ofMillis(20)));
+        FixtureBackup trickling = tricklingBackup();
         DrillSpec spec = new DrillSpec("shop-quarterly", List.of(), Optional.empty(), Optional.of(Duration.ofSeconds(1)), 0.0);
 
         long t0 = System.nanoTime();
@@ -203,6 +208,24 @@ class DrillRunnerTest {
         assertEquals(Outcome.FAILED, r.outcome());
         assertTrue(r.reason().startsWith("restore stopped after 2 s, twice max_restore_time (1 s)"), r.reason());
         assertTrue(took.compareTo(Duration.ofSeconds(30)) < 0, "the drill took " + took);
+    }
+
+    @Test
+    void aStoppedRestoreWithoutABudgetSaysHowToStopOneSooner() throws IOException {
+        // Without max_restore_time the limit is a day; the sandbox here stops at 2 s instead, so
+        // that a real pg_restore on a trickling dump is stopped within the test.
+        FixtureBackup trickling = tricklingBackup();
+        DrillSpec spec = new DrillSpec("shop-quarterly", List.of(), Optional.empty(), Optional.empty(), 0.0);
+        DrillRunner shortLimit = new DrillRunner(restoringAs((real, dump, dumpFormat, limit) -> {
+            assertEquals(Sandbox.RESTORE_LIMIT, limit, "without max_restore_time the drill asks for the default limit");
+            real.restore(dump, dumpFormat, Duration.ofSeconds(2));
+        }), Clock.systemUTC());
+
+        DrillResult r = show(shortLimit.run(spec, trickling));
+
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertEquals("restore stopped: pg_restore did not finish within 2 s and was stopped (set max_restore_time on the drill"
+                + " to stop a hung restore sooner)", r.reason());
     }
 
     @Test

@@ -13,12 +13,6 @@ import java.util.Objects;
  */
 public abstract class ClientSandbox implements Sandbox {
 
-    /**
-     * How long a restore may run when the drill sets no {@code max_restore_time}: long enough for
-     * any real database, short enough that a hung restore does not block the next drill forever.
-     */
-    public static final Duration RESTORE_LIMIT = Duration.ofHours(24);
-
     private final DatabaseClient client;
     private final String database;
     private final List<String> warnings;

@@ -13,6 +13,13 @@ import java.util.List;
  */
 public interface Sandbox extends AutoCloseable {
 
+    /**
+     * How long a restore may run when nothing shorter is asked (a drill without
+     * {@code max_restore_time}, the restore command): long enough for any real database, short
+     * enough that a hung restore does not hold its sandbox and the job's lock forever.
+     */
+    Duration RESTORE_LIMIT = Duration.ofHours(24);
+
     /** For results and logs: kind, engine and version, and where it is. Never contains secrets. */
     String describe();
 
@@ -35,9 +42,9 @@ public interface Sandbox extends AutoCloseable {
      */
     void restore(InputStream dump, String dumpFormat, Duration limit) throws RestoreFailedException, DumpReadException;
 
-    /** {@link #restore(InputStream, String, Duration)} stopped only if it hangs: after {@link ClientSandbox#RESTORE_LIMIT}. */
+    /** {@link #restore(InputStream, String, Duration)} stopped only if it hangs: after {@link #RESTORE_LIMIT}. */
     default void restore(InputStream dump, String dumpFormat) throws RestoreFailedException, DumpReadException {
-        restore(dump, dumpFormat, ClientSandbox.RESTORE_LIMIT);
+        restore(dump, dumpFormat, RESTORE_LIMIT);
     }
 
     /**

@@ -32,23 +32,24 @@ public final class PostgresEngine implements DatabaseEngine {
 
     public static final String NAME = "postgres";
 
-    private final Supplier<PostgresInstallations> discovered;
+    private final Supplier<PostgresInstallations> installations;
 
-    public PostgresEngine(PostgresInstallations installations) {
-        this.discovered = () -> installations;
+    public PostgresEngine(Supplier<PostgresInstallations> installations) {
+        this.installations = installations;
     }
 
     /**
-     * Finds the installed PostgreSQL tools when first needed, not when the engine is made: every
-     * command makes every engine, and discovery runs {@code pg_dump --version} and
-     * {@code pg_config} (three processes), which a report or a MariaDB backup never needs.
+     * The installed PostgreSQL tools, looked up when a backup, drill or restore needs them (as
+     * MariaDbEngine does), not when the engine is made: every command makes every engine, and
+     * looking runs {@code pg_config} and each {@code pg_dump --version} (three processes), which
+     * a report or a MariaDB backup never needs.
      */
     public PostgresEngine() {
-        this.discovered = new Discovery();
+        this(PostgresInstallations::discover);
     }
 
     private PostgresInstallations installations() {
-        return discovered.get();
+        return installations.get();
     }
 
     @Override
@@ -178,19 +179,6 @@ public final class PostgresEngine implements DatabaseEngine {
             c.close();
         } catch (SQLException ignored) {
             // closing after a failure: the original error is what matters
-        }
-    }
-
-    /** {@link PostgresInstallations#discover()} once, on first use. */
-    private static final class Discovery implements Supplier<PostgresInstallations> {
-        private PostgresInstallations found;
-
-        @Override
-        public synchronized PostgresInstallations get() {
-            if (found == null) {
-                found = PostgresInstallations.discover();
-            }
-            return found;
         }
     }
 }
