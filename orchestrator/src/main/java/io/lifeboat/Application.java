@@ -85,7 +85,7 @@ public final class Application implements AutoCloseable {
     public BackupPipeline pipeline(LifeboatConfig config, SourceConfig source, StorageTarget writer) {
         TargetConfig target = config.targetOf(source);
         return new BackupPipeline(engines.forName(source.engine()), writer, config.encryption().recipients(),
-                config.compression().level(), target.objectLock(), clock);
+                config.compression(), target.objectLock(), clock);
     }
 
     /** The audit, probing each target with its own two credentials. */

@@ -3,6 +3,7 @@ package io.lifeboat.backup;
 import com.github.luben.zstd.ZstdOutputStream;
 import io.lifeboat.ExitCode;
 import io.lifeboat.LifeboatException;
+import io.lifeboat.config.CompressionConfig;
 import io.lifeboat.config.ObjectLockConfig;
 import io.lifeboat.config.SourceConfig;
 import io.lifeboat.crypto.AgeEncryption;
@@ -47,16 +48,16 @@ public final class BackupPipeline {
     private final DatabaseEngine engine;
     private final StorageTarget target;
     private final List<String> recipients;
-    private final int zstdLevel;
+    private final CompressionConfig compression;
     private final Optional<ObjectLockConfig> objectLock;
     private final Clock clock;
 
-    public BackupPipeline(DatabaseEngine engine, StorageTarget target, List<String> recipients, int zstdLevel,
+    public BackupPipeline(DatabaseEngine engine, StorageTarget target, List<String> recipients, CompressionConfig compression,
                           Optional<ObjectLockConfig> objectLock, Clock clock) {
         this.engine = engine;
         this.target = target;
         this.recipients = List.copyOf(recipients);
-        this.zstdLevel = zstdLevel;
+        this.compression = compression;
         this.objectLock = objectLock;
         this.clock = clock;
     }
@@ -82,7 +83,9 @@ public final class BackupPipeline {
             storedCount = new CountingOutputStream(new KeepOpen(upload.stream()));
             OutputStream encrypted = AgeEncryption.encryptingStream(new DigestOutputStream(storedCount, sha256), recipients);
             compressedCount = new CountingOutputStream(encrypted);
-            ZstdOutputStream zstd = new ZstdOutputStream(compressedCount, zstdLevel);
+            ZstdOutputStream zstd = new ZstdOutputStream(compressedCount, compression.level());
+            // Workers compress while this thread reads (and counts) the next input: see CompressionConfig.
+            zstd.setWorkers(compression.threads());
             boolean closed = false;
             try {
                 InputStream in = dump.stream();
@@ -121,7 +124,7 @@ public final class BackupPipeline {
         Manifest manifest = new Manifest(Manifest.VERSION, id.toString(), source.name(), engine.name(),
                 info.serverVersion(), info.format(), info.toolVersions(), started, finished, dataKey,
                 raw, compressedCount.count(), storedCount.count(), HexFormat.of().formatHex(sha256.digest()),
-                "zstd-" + zstdLevel, "age-x25519", recipients, info.rowCounts(), lock.orElse(null),
+                "zstd-" + compression.level(), "age-x25519", recipients, info.rowCounts(), lock.orElse(null),
                 info.canary().map(c -> new Manifest.Canary(c.token(), c.writtenAt())).orElse(null), Version.current());
         target.putIfAbsent(manifestKey, ManifestCodec.toJson(manifest), putOptions("application/json", lock));
         return new BackupResult(manifest, manifestKey, target.describe(), Duration.between(started, finished));

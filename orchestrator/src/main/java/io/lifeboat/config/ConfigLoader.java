@@ -90,7 +90,7 @@ public final class ConfigLoader {
     static final Duration DEFAULT_SESSION = Duration.ofMinutes(15);
     static final List<String> OBJECT_LOCK_KEYS = List.of("mode", "retain_days");
     static final List<String> ENCRYPTION_KEYS = List.of("recipients", "identity_file");
-    static final List<String> COMPRESSION_KEYS = List.of("level");
+    static final List<String> COMPRESSION_KEYS = List.of("level", "threads");
     static final List<String> SSL_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
     static final String DEFAULT_SSL_MODE = "prefer";
     static final Map<String, Integer> DEFAULT_PORTS = Map.of("postgres", 5432, "mariadb", 3306, "mysql", 3306);
@@ -380,7 +380,10 @@ public final class ConfigLoader {
             c.rejectUnknownKeys(COMPRESSION_KEYS);
             int level = c.optionalInt("level", 1, 19,
                     "zstd levels run from 1 (fastest) to 19 (smallest); 3 is the default").orElse(CompressionConfig.DEFAULT_LEVEL);
-            return new CompressionConfig(level);
+            int threads = c.optionalInt("threads", 0, CompressionConfig.MAX_THREADS,
+                    "zstd worker threads run from 0 (compress on the backup's own thread) to " + CompressionConfig.MAX_THREADS
+                            + "; " + CompressionConfig.DEFAULT_THREADS + " is the default").orElse(CompressionConfig.DEFAULT_THREADS);
+            return new CompressionConfig(level, threads);
         }).orElseGet(CompressionConfig::defaults);
     }
 

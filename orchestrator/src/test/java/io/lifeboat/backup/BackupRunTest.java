@@ -37,6 +37,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code lifeboat backup run} end to end against a real PostgreSQL (a private cluster with
@@ -114,9 +116,14 @@ class BackupRunTest {
         assertEquals("--bindir\n", Files.readString(calls), "a PostgreSQL backup looks for pg_dump, once");
     }
 
-    @Test
-    void backupListsAndRestoresWithStockToolsOnly() throws Exception {
-        Path config = fileTargetConfig();
+    /**
+     * With zstd's worker threads (the default) and without them, the object is one standard age
+     * file of one zstd stream that the stock tools read back.
+     */
+    @ParameterizedTest(name = "compression settings: [{0}]")
+    @ValueSource(strings = {"", "compression: { threads: 0 }\n"})
+    void backupListsAndRestoresWithStockToolsOnly(String compression) throws Exception {
+        Path config = source.writeConfig("url: file://" + dir.resolve("repo"), source.port(), compression, false);
         Cli.Run run = Cli.run("--config", config.toString(), "backup", "run", "shop", "--format", "json");
         assertEquals(0, run.exitCode(), run.all());
         assertTrue(run.err().contains("inside the blast radius"), run.err());
@@ -152,12 +159,13 @@ class BackupRunTest {
         assertEquals("COMPLETE", backups.get(0).get("status").asText());
 
         // Restore independence: Debian's age and zstd and pg_restore, nothing of lifeboat's.
-        source.pg.createDatabase("restored_by_stock_tools");
+        String restored = "restored_by_stock_tools" + (compression.isEmpty() ? "" : "_without_workers");
+        source.pg.createDatabase(restored);
         String pipeline = "age -d -i '" + source.identityFile + "' '" + object + "' | zstd -d | "
                 + source.pg.installation().tool("pg_restore") + " --no-owner --exit-on-error -h '" + source.pg.socketDir()
-                + "' -p " + source.pg.port() + " -U postgres -d restored_by_stock_tools";
+                + "' -p " + source.pg.port() + " -U postgres -d " + restored;
         ChildProcess.run(List.of("bash", "-o", "pipefail", "-c", pipeline), Map.of(), 300);
-        assertEquals(source.rowCounts("shop"), source.rowCounts("restored_by_stock_tools"));
+        assertEquals(source.rowCounts("shop"), source.rowCounts(restored));
 
         // Secrets: the source password appears in no output and no stored file.
         String password = source.password();

@@ -65,7 +65,7 @@ class ConfigLoaderTest {
 
         assertEquals(file, config.file());
         assertEquals(Path.of("/var/lib/lifeboat"), config.stateDir());
-        assertEquals(new CompressionConfig(3), config.compression());
+        assertEquals(new CompressionConfig(3, CompressionConfig.DEFAULT_THREADS), config.compression());
         assertEquals(List.of("shop"), List.copyOf(config.sources().keySet()));
         SourceConfig shop = new SourceConfig("shop", "postgres", "127.0.0.1", 5432, "shop", "postgres",
                 Optional.of(Path.of("/etc/lifeboat/shop.pgpass")), "prefer", "vault", Optional.of("0 0 * * * ?"), false, 6);
@@ -84,6 +84,13 @@ class ConfigLoaderTest {
         assertFalse(vault.insideBlastRadius());
         assertEquals(new EncryptionConfig(List.of(RECIPIENT), Optional.of(Path.of("/etc/lifeboat/drill.agekey"))),
                 config.encryption());
+    }
+
+    @Test
+    void compressionThreadsZeroCompressesOnTheBackupsOwnThread() throws Exception {
+        String yaml = Files.readString(resource("minimal.yaml")) + "compression: { level: 9, threads: 0 }\n";
+
+        assertEquals(new CompressionConfig(9, 0), parse(yaml, ALICE).compression());
     }
 
     @Test
