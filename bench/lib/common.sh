@@ -114,6 +114,8 @@ ensure_tools() {
     if ! command -v age >/dev/null || ! command -v age-keygen >/dev/null; then missing+=(age); fi
     command -v zstd >/dev/null || missing+=(zstd)
     [[ -x /usr/bin/time ]] || missing+=(time)
+    # Debian's AWS CLI for the shell-s3 contender, by its path: another `aws` may come first on PATH
+    if [[ ",${CONTENDERS:-}," == *",shell-s3,"* ]]; then [[ -x /usr/bin/aws ]] || missing+=(awscli); fi
     if [[ "$ENGINE" == mariadb ]]; then
         command -v mariadb-dump >/dev/null || missing+=(mariadb-client)
     else

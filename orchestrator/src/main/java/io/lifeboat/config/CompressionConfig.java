@@ -15,7 +15,7 @@ package io.lifeboat.config;
 public record CompressionConfig(int level, int threads) {
     public static final int DEFAULT_LEVEL = 3;
     public static final int DEFAULT_THREADS = 2;
-    public static final int MAX_THREADS = 64;
+    public static final int MAX_THREADS = 16;
 
     public static CompressionConfig defaults() {
         return new CompressionConfig(DEFAULT_LEVEL, DEFAULT_THREADS);

@@ -382,7 +382,8 @@ public final class ConfigLoader {
                     "zstd levels run from 1 (fastest) to 19 (smallest); 3 is the default").orElse(CompressionConfig.DEFAULT_LEVEL);
             int threads = c.optionalInt("threads", 0, CompressionConfig.MAX_THREADS,
                     "zstd worker threads run from 0 (compress on the backup's own thread) to " + CompressionConfig.MAX_THREADS
-                            + "; " + CompressionConfig.DEFAULT_THREADS + " is the default").orElse(CompressionConfig.DEFAULT_THREADS);
+                            + "; " + CompressionConfig.DEFAULT_THREADS + " is the default; a dump tool writes a few hundred MB/s at most,"
+                            + " which 4 keep up with").orElse(CompressionConfig.DEFAULT_THREADS);
             return new CompressionConfig(level, threads);
         }).orElseGet(CompressionConfig::defaults);
     }
