@@ -2,6 +2,7 @@ package io.lifeboat.drills;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +49,17 @@ public interface DrillBackup {
      * ({@code fetch}, {@code verify}, {@code decrypt}, each with the time spent in it).
      */
     InputStream open(StepRecorder steps);
+
+    /**
+     * As {@link #open(StepRecorder)}, where no read waits for the storage longer than
+     * {@code within} after the first read: a backup fetched over a network must honour it, or a
+     * connection that went silent would hold a drill past its restore's limit until the HTTP
+     * client gives up. A read past it fails like any read of the storage. The default is for
+     * backups read from where nothing stalls (a local file).
+     */
+    default InputStream open(StepRecorder steps, Duration within) {
+        return open(steps);
+    }
 
     /**
      * A read of the dump stream failed because of the backup, not the reader: the cause is a

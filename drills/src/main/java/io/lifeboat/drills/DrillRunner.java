@@ -84,6 +84,12 @@ public final class DrillRunner {
 
     /** Reasons longer than this are cut: they are one line in a report and a chat message. */
     private static final int MAX_REASON = 600;
+    /**
+     * How much longer than the restore's limit a read may wait for the storage: a restore that
+     * ends just inside its limit still gets the stream's last bytes, which the backup's checksum
+     * needs; a storage that went silent fails the drill soon after the restore's limit.
+     */
+    static final Duration STORAGE_GRACE = Duration.ofSeconds(5);
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -210,7 +216,8 @@ public final class DrillRunner {
             long t0 = System.nanoTime();
             StepRecorder recorder = (name, status, duration, detail) -> steps.add(new StepResult(name, status, duration, detail));
             long total = backup.plaintextBytes();
-            try (CountingInputStream dump = new CountingInputStream(backup.open(recorder), n -> progress.restored(n, total))) {
+            InputStream opened = backup.open(recorder, restoreLimit().plus(STORAGE_GRACE));
+            try (CountingInputStream dump = new CountingInputStream(opened, n -> progress.restored(n, total))) {
                 RestoreFailedException restoreFailure = null;
                 try {
                     sandbox.restore(dump, backup.dumpFormat(), restoreLimit());

@@ -239,6 +239,74 @@ class DrillRunnerTest {
         assertEquals(Outcome.FAILED, step(r, "restore").status());
     }
 
+    /**
+     * The backup is opened with the restore's limit and a grace: the orchestrator's stored
+     * backup stops waiting for a silent storage then (BackupS3Test provokes one), instead of at
+     * its HTTP client's socket timeout.
+     */
+    @Test
+    void theBackupIsReadWithinTheRestoresLimitAndAGrace() {
+        List<Duration> asked = new ArrayList<>();
+        DrillSpec budgeted = new DrillSpec("shop-quarterly", List.of(), Optional.empty(), Optional.of(Duration.ofMinutes(10)), 0.0);
+        show(runner.run(budgeted, recordingWithin(DumpFixtures.goodBackup(now), asked)));
+        DrillSpec unbudgeted = new DrillSpec("shop-quarterly", List.of(), Optional.empty(), Optional.empty(), 0.0);
+        show(runner.run(unbudgeted, recordingWithin(DumpFixtures.goodBackup(now), asked)));
+
+        assertEquals(List.of(Duration.ofMinutes(20).plus(DrillRunner.STORAGE_GRACE), Sandbox.RESTORE_LIMIT.plus(DrillRunner.STORAGE_GRACE)),
+                asked);
+    }
+
+    /** {@code backup}, noting the time each open gives its reads. */
+    private static DrillBackup recordingWithin(FixtureBackup backup, List<Duration> asked) {
+        return new DrillBackup() {
+            @Override
+            public String backupId() {
+                return backup.backupId();
+            }
+
+            @Override
+            public Instant takenAt() {
+                return backup.takenAt();
+            }
+
+            @Override
+            public String engine() {
+                return backup.engine();
+            }
+
+            @Override
+            public String serverVersion() {
+                return backup.serverVersion();
+            }
+
+            @Override
+            public String dumpFormat() {
+                return backup.dumpFormat();
+            }
+
+            @Override
+            public Map<String, Long> rowCounts() {
+                return backup.rowCounts();
+            }
+
+            @Override
+            public Optional<CanaryRow> canary() {
+                return backup.canary();
+            }
+
+            @Override
+            public InputStream open(StepRecorder steps) {
+                throw new AssertionError("a drill opens its backup with a time for its reads");
+            }
+
+            @Override
+            public InputStream open(StepRecorder steps, Duration within) {
+                asked.add(within);
+                return backup.open(steps);
+            }
+        };
+    }
+
     @Test
     void aCanaryTheDumpLacksFails() {
         DrillResult r = show(runner.run(shopQuarterly(), DumpFixtures.canaryNotInDumpBackup(now)));

@@ -8,6 +8,7 @@ import io.lifeboat.drills.CanaryRow;
 import io.lifeboat.drills.DrillBackup;
 import io.lifeboat.drills.Outcome;
 import io.lifeboat.drills.StepRecorder;
+import io.lifeboat.drills.sandbox.Sandbox;
 import io.lifeboat.storage.StorageException;
 import io.lifeboat.storage.StorageTarget;
 import java.io.FilterInputStream;
@@ -89,9 +90,16 @@ public final class StoredBackup implements DrillBackup {
         return manifest.rawBytes();
     }
 
+    /** For a restore without a limit of its own (a sandbox's default applies): reads wait up to {@link Sandbox#RESTORE_LIMIT}. */
     @Override
     public InputStream open(StepRecorder steps) {
-        return new VerifiedStream(steps);
+        return open(steps, Sandbox.RESTORE_LIMIT);
+    }
+
+    /** The object is fetched a few chunks ahead on a thread of its own ({@link ReadAhead}): no read waits past {@code within}. */
+    @Override
+    public InputStream open(StepRecorder steps, Duration within) {
+        return new VerifiedStream(steps, within);
     }
 
     /**
@@ -102,6 +110,7 @@ public final class StoredBackup implements DrillBackup {
      */
     private final class VerifiedStream extends InputStream {
         private final StepRecorder steps;
+        private final Duration within;
         private final long start = System.nanoTime();
         private InputStream object;
         private Timed fetch;
@@ -113,8 +122,9 @@ public final class StoredBackup implements DrillBackup {
         private BackupReadException failure;
         private boolean ended;
 
-        VerifiedStream(StepRecorder steps) {
+        VerifiedStream(StepRecorder steps, Duration within) {
             this.steps = steps;
+            this.within = within;
         }
 
         @Override
@@ -164,17 +174,9 @@ public final class StoredBackup implements DrillBackup {
         }
 
         private void openChain() throws IOException {
-            try {
-                object = reader.get(manifest.objectKey());
-            } catch (StorageException e) {
-                steps.record("fetch", Outcome.ERRORED, since(start), e.getMessage());
-                if (e.kind() == StorageException.Kind.NOT_FOUND) {
-                    throw new BackupReadException(new BackupDefectException("data object " + manifest.objectKey()
-                            + " of backup " + manifest.backupId() + " is missing although its manifest exists"));
-                }
-                throw new BackupReadException(new BackupUnavailableException("cannot read backup " + manifest.backupId()
-                        + ": " + e.getMessage()));
-            }
+            // The request itself is made on the fetching thread: one that hangs before its first
+            // byte is bounded by `within` too. Its StorageException reaches classify through a read.
+            object = new ReadAhead(() -> reader.get(manifest.objectKey()), within, "lifeboat-fetch");
             fetch = new Timed(object);
             sha = sha256();
             hashing = new Hashing(fetch, sha);
@@ -184,6 +186,17 @@ public final class StoredBackup implements DrillBackup {
 
         /** A failed read: the storage's (ERRORED), or the backup's (FAILED: damaged object or wrong key). */
         private BackupReadException classify(IOException e) {
+            Optional<StorageException> refused = causeOfType(e, StorageException.class);
+            if (refused.isPresent()) {
+                StorageException se = refused.get();
+                steps.record("fetch", Outcome.ERRORED, since(start), se.getMessage());
+                if (se.kind() == StorageException.Kind.NOT_FOUND) {
+                    return new BackupReadException(new BackupDefectException("data object " + manifest.objectKey()
+                            + " of backup " + manifest.backupId() + " is missing although its manifest exists"));
+                }
+                return new BackupReadException(new BackupUnavailableException("cannot read backup " + manifest.backupId()
+                        + ": " + se.getMessage()));
+            }
             Optional<FetchFailure> fetchFailure = causeOfType(e, FetchFailure.class);
             if (fetchFailure.isPresent()) {
                 String why = fetchFailure.get().getMessage();

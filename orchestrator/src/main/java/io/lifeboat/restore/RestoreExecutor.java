@@ -85,7 +85,13 @@ public final class RestoreExecutor {
             try (NewDatabase db = server.createNew(plan.restoreInto(), plan.manifest().serverVersion(), plan.ownership())) {
                 run.step("create", Outcome.PASSED, t, db.describe());
                 t = app.clock().instant();
-                db.restore(backup.open(run::record), plan.manifest().dumpFormat());
+                // closed after the restore, whatever happened: its fetch stops (StoredBackup reads ahead)
+                InputStream dump = backup.open(run::record);
+                try {
+                    db.restore(dump, plan.manifest().dumpFormat());
+                } finally {
+                    closeQuietly(dump);
+                }
                 Duration restoreTime = Duration.between(t, app.clock().instant());
                 run.step("restore", Outcome.PASSED, t, "restored into " + db.name());
                 t = app.clock().instant();
@@ -173,6 +179,14 @@ public final class RestoreExecutor {
                     + plan.keepOldAs().map(k -> "; the replaced database is kept as " + k).orElse("");
             return new RestoreResult(Outcome.PASSED, reason, Optional.of(plan.database()), plan.keepOldAs(), steps, checks,
                     warnings);
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // the restore's outcome is what counts
         }
     }
 }

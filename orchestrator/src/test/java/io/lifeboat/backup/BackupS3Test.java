@@ -2,6 +2,7 @@ package io.lifeboat.backup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,7 @@ import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.config.SourceConfig;
 import io.lifeboat.config.TargetConfig;
 import io.lifeboat.drill.StoredBackup;
+import io.lifeboat.drills.DrillBackup;
 import io.lifeboat.drills.process.ChildProcess;
 import io.lifeboat.drills.process.ProcessOutcome;
 import io.lifeboat.drills.testing.TestClusters;
@@ -20,9 +22,11 @@ import io.lifeboat.testing.Cli;
 import io.lifeboat.testing.LifeboatProcess;
 import io.lifeboat.testing.S3ProxyServer;
 import io.lifeboat.testing.SampleSource;
+import io.lifeboat.testing.StallingProxy;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,6 +95,10 @@ class BackupS3Test {
     }
 
     private Path config(String checksum) {
+        return config(checksum, s3.endpoint());
+    }
+
+    private Path config(String checksum, URI endpoint) {
         return source.writeConfig("""
                 url: s3://%s/prod
                 endpoint: %s
@@ -100,7 +108,7 @@ class BackupS3Test {
                 part_size: 5MiB
                 write_credentials: { profile: %s, credentials_file: %s }
                 read_credentials: { profile: %s, credentials_file: %s }
-                """.formatted(BUCKET, s3.endpoint(), checksum, S3ProxyServer.PROFILE, s3.credentialsFile(),
+                """.formatted(BUCKET, endpoint, checksum, S3ProxyServer.PROFILE, s3.credentialsFile(),
                 S3ProxyServer.PROFILE, s3.credentialsFile()));
     }
 
@@ -165,6 +173,39 @@ class BackupS3Test {
         assertEquals(source.rowCounts("shop"), source.rowCounts(db));
         String secret = s3.secretKey();
         assertFalse(run.all().contains(secret) || list.all().contains(secret), "the S3 secret key leaked into output");
+    }
+
+    /**
+     * A storage that goes silent part way through the object: the read fails soon after the
+     * time it was given, not when the HTTP client's 60 s socket timeout ends its wait (a drill
+     * gives the restore's limit plus a grace; without the read-ahead this took the full 60 s).
+     */
+    @Test
+    void aReadFromAStorageThatWentSilentFailsSoonAfterItsTimeNotAtTheSocketTimeout() throws Exception {
+        Cli.Run run = Cli.run("--config", config("off").toString(), "backup", "run", "shop", "--format", "json");
+        assertEquals(0, run.exitCode(), run.all());
+        try (StallingProxy proxy = StallingProxy.start(s3.endpoint(), 1 << 20)) {
+            Application app = Application.standard();
+            LifeboatConfig cfg = app.loadConfig(config("off", proxy.endpoint()));
+            try (StorageTarget reader = app.openForReading(cfg.targetOf(cfg.source("shop")))) {
+                Manifest m = app.lister(reader).newestComplete("shop").orElseThrow().manifest().orElseThrow();
+                List<String> steps = new ArrayList<>();
+                long t0 = System.nanoTime();
+                DrillBackup.BackupReadException e;
+                try (InputStream in = new StoredBackup(reader, m, source.identityFile).open((step, status, took, detail) ->
+                        steps.add(step + "=" + status + ": " + detail), Duration.ofSeconds(3))) {
+                    e = assertThrows(DrillBackup.BackupReadException.class, () -> in.transferTo(OutputStream.nullOutputStream()));
+                }
+                Duration took = Duration.ofNanos(System.nanoTime() - t0);
+                assertTrue(proxy.stalled(), "the proxy never stalled: the object is smaller than 1 MiB?");
+                assertFalse(e.isDefect(), "a silent storage says nothing about the backup: " + e.getMessage());
+                assertTrue(e.getMessage().contains("the storage stopped sending") && e.getMessage().contains(m.backupId()),
+                        e.getMessage());
+                assertTrue(took.compareTo(Duration.ofMillis(2900)) > 0 && took.compareTo(Duration.ofSeconds(10)) < 0,
+                        "failed after " + took + ", given 3 s");
+                assertEquals(List.of("fetch=ERRORED"), steps.stream().map(x -> x.substring(0, x.indexOf(':'))).toList(), steps.toString());
+            }
+        }
     }
 
     @Test
