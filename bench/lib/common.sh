@@ -115,7 +115,7 @@ ensure_tools() {
     command -v zstd >/dev/null || missing+=(zstd)
     [[ -x /usr/bin/time ]] || missing+=(time)
     # Debian's AWS CLI for the shell-s3 contender, by its path: another `aws` may come first on PATH
-    if [[ ",${CONTENDERS:-}," == *",shell-s3,"* ]]; then [[ -x /usr/bin/aws ]] || missing+=(awscli); fi
+    if wants shell-s3; then [[ -x /usr/bin/aws ]] || missing+=(awscli); fi
     if [[ "$ENGINE" == mariadb ]]; then
         command -v mariadb-dump >/dev/null || missing+=(mariadb-client)
     else

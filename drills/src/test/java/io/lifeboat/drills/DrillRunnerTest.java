@@ -191,7 +191,7 @@ class DrillRunnerTest {
         DumpFixtures.Dump good = DumpFixtures.good();
         byte[] bytes = Files.readAllBytes(good.file());
         return new FixtureBackup("trickling", "shop/trickling", now, "postgres", good.serverVersion(), "pg_dump-custom",
-                good.rowCounts(), good.canary(), steps -> new TricklingStream(bytes, Duration.ofMillis(20)));
+                good.rowCounts(), good.canary(), (steps, within) -> new TricklingStream(bytes, Duration.ofMillis(20)));
     }
 
     @Test
@@ -257,54 +257,11 @@ class DrillRunnerTest {
     }
 
     /** {@code backup}, noting the time each open gives its reads. */
-    private static DrillBackup recordingWithin(FixtureBackup backup, List<Duration> asked) {
-        return new DrillBackup() {
-            @Override
-            public String backupId() {
-                return backup.backupId();
-            }
-
-            @Override
-            public Instant takenAt() {
-                return backup.takenAt();
-            }
-
-            @Override
-            public String engine() {
-                return backup.engine();
-            }
-
-            @Override
-            public String serverVersion() {
-                return backup.serverVersion();
-            }
-
-            @Override
-            public String dumpFormat() {
-                return backup.dumpFormat();
-            }
-
-            @Override
-            public Map<String, Long> rowCounts() {
-                return backup.rowCounts();
-            }
-
-            @Override
-            public Optional<CanaryRow> canary() {
-                return backup.canary();
-            }
-
-            @Override
-            public InputStream open(StepRecorder steps) {
-                throw new AssertionError("a drill opens its backup with a time for its reads");
-            }
-
-            @Override
-            public InputStream open(StepRecorder steps, Duration within) {
-                asked.add(within);
-                return backup.open(steps);
-            }
-        };
+    private static FixtureBackup recordingWithin(FixtureBackup backup, List<Duration> asked) {
+        return backup.withOpener((steps, within) -> {
+            asked.add(within);
+            return backup.opener().open(steps, within);
+        });
     }
 
     @Test
@@ -488,7 +445,7 @@ class DrillRunnerTest {
 
     @Test
     void aBackupThatThrowsUnexpectedlyErrors() {
-        FixtureBackup buggy = DumpFixtures.goodBackup(now).withOpener(steps -> {
+        FixtureBackup buggy = DumpFixtures.goodBackup(now).withOpener((steps, within) -> {
             throw new NullPointerException("a bug in the orchestrator");
         });
         DrillResult r = show(runner.run(shopQuarterly(), buggy));

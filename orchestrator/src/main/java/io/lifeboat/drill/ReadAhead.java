@@ -4,7 +4,6 @@ import io.lifeboat.drills.Durations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -46,7 +45,6 @@ final class ReadAhead extends InputStream {
     private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(CHUNKS + 2);
     private final long deadline;
     private final Duration within;
-    private final Thread fetcher;
     private volatile boolean closed;
     private Chunk chunk = NONE;
     private int pos;
@@ -66,7 +64,7 @@ final class ReadAhead extends InputStream {
             free.add(new byte[CHUNK]);
         }
         this.deadline = System.nanoTime() + Math.min(within.toNanos(), Long.MAX_VALUE / 4);
-        this.fetcher = new Thread(() -> fetch(opener), threadName);
+        Thread fetcher = new Thread(() -> fetch(opener), threadName);
         fetcher.setDaemon(true); // a fetch stuck in a dead connection must not keep a finished command alive
         fetcher.start();
     }
@@ -77,7 +75,7 @@ final class ReadAhead extends InputStream {
         try {
             in = opener.get();
             while (true) {
-                byte[] b = take(free);
+                byte[] b = freeBuffer();
                 if (b == null) {
                     return; // closed
                 }
@@ -106,10 +104,10 @@ final class ReadAhead extends InputStream {
     }
 
     /** A free buffer, waiting while the reader holds them all; null once the reader closed. */
-    private byte[] take(BlockingQueue<byte[]> pool) {
+    private byte[] freeBuffer() {
         try {
             while (!closed) {
-                byte[] b = pool.poll(100, TimeUnit.MILLISECONDS);
+                byte[] b = free.poll(100, TimeUnit.MILLISECONDS);
                 if (b != null) {
                     return b;
                 }
@@ -197,13 +195,10 @@ final class ReadAhead extends InputStream {
         if (f instanceof IOException io) {
             throw io;
         }
-        if (f instanceof RuntimeException r) {
-            throw r;
-        }
         if (f instanceof Error err) {
             throw err;
         }
-        throw new UncheckedIOException(new IOException(f));
+        throw (RuntimeException) f; // fetch passes on nothing else
     }
 
     /** Returns at once: a fetch blocked in a read closes the object when that read returns. */

@@ -90,7 +90,7 @@ public final class RestoreExecutor {
                 try {
                     db.restore(dump, plan.manifest().dumpFormat());
                 } finally {
-                    closeQuietly(dump);
+                    TerminalGate.closeQuietly(dump);
                 }
                 Duration restoreTime = Duration.between(t, app.clock().instant());
                 run.step("restore", Outcome.PASSED, t, "restored into " + db.name());
@@ -179,14 +179,6 @@ public final class RestoreExecutor {
                     + plan.keepOldAs().map(k -> "; the replaced database is kept as " + k).orElse("");
             return new RestoreResult(Outcome.PASSED, reason, Optional.of(plan.database()), plan.keepOldAs(), steps, checks,
                     warnings);
-        }
-    }
-
-    private static void closeQuietly(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // the restore's outcome is what counts
         }
     }
 }

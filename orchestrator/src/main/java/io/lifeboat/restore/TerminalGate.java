@@ -107,14 +107,15 @@ public final class TerminalGate implements AutoCloseable {
         closeQuietly(outStream);
     }
 
-    private static void closeQuietly(java.io.Closeable c) {
+    /** Closes {@code c} (if any), ignoring a failure to: used wherever the outcome is decided already. */
+    static void closeQuietly(java.io.Closeable c) {
         if (c == null) {
             return;
         }
         try {
             c.close();
         } catch (IOException ignored) {
-            // the terminal went away; the outcome is already decided
+            // the outcome is decided already
         }
     }
 }

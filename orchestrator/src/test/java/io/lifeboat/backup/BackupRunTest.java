@@ -12,6 +12,8 @@ import io.lifeboat.Application;
 import io.lifeboat.LifeboatException;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.config.SourceConfig;
+import io.lifeboat.drill.StoredBackup;
+import io.lifeboat.drills.DrillBackup;
 import io.lifeboat.drills.process.ChildProcess;
 import io.lifeboat.drills.testing.TestClusters;
 import io.lifeboat.engine.DumpFailedException;
@@ -20,12 +22,14 @@ import io.lifeboat.testing.Cli;
 import io.lifeboat.testing.LifeboatProcess;
 import io.lifeboat.testing.SampleSource;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -173,6 +177,36 @@ class BackupRunTest {
         assertFalse(list.all().contains(password));
         for (Path f : filesUnder(repo)) {
             assertFalse(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).contains(password), f.toString());
+        }
+    }
+
+    /**
+     * A data object gone from under its manifest is the backup's defect, not the storage's
+     * trouble: the storage's refusal reaches the reader from the fetching thread (StoredBackup
+     * reads ahead) and is judged as before.
+     */
+    @Test
+    void aDataObjectGoneFromUnderItsManifestIsADefect() throws Exception {
+        Path config = fileTargetConfig();
+        Cli.Run run = Cli.run("--config", config.toString(), "backup", "run", "shop", "--format", "json");
+        assertEquals(0, run.exitCode(), run.all());
+        Files.delete(dir.resolve("repo").resolve(JSON.readTree(run.out()).get("object_key").asText()));
+
+        Application app = Application.standard();
+        LifeboatConfig cfg = app.loadConfig(config);
+        try (StorageTarget reader = app.openForReading(cfg.targetOf(cfg.source("shop")))) {
+            Manifest m = ManifestCodec.fromJson(Files.readAllBytes(dir.resolve("repo").resolve(JSON.readTree(run.out())
+                    .get("manifest_key").asText())));
+            List<String> steps = new ArrayList<>();
+            DrillBackup.BackupReadException e;
+            try (InputStream in = new StoredBackup(reader, m, source.identityFile).open((step, status, took, detail) ->
+                    steps.add(step + "=" + status), Duration.ofMinutes(1))) {
+                e = assertThrows(DrillBackup.BackupReadException.class, in::read);
+            }
+            assertTrue(e.isDefect(), e.getMessage());
+            assertEquals("data object " + m.objectKey() + " of backup " + m.backupId() + " is missing although its manifest exists",
+                    e.getMessage());
+            assertEquals(List.of("fetch=ERRORED"), steps);
         }
     }
 

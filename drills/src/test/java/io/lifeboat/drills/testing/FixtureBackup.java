@@ -4,6 +4,7 @@ import io.lifeboat.drills.CanaryRow;
 import io.lifeboat.drills.DrillBackup;
 import io.lifeboat.drills.Outcome;
 import io.lifeboat.drills.StepRecorder;
+import io.lifeboat.drills.sandbox.Sandbox;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,10 +29,10 @@ public record FixtureBackup(String name, String backupId, Instant takenAt, Strin
                             String dumpFormat, Map<String, Long> rowCounts, Optional<CanaryRow> canary,
                             Opener opener) implements DrillBackup {
 
-    /** What {@link DrillBackup#open} does for this fixture. */
+    /** What {@link DrillBackup#open} does for this fixture, given the time its reads may wait ({@link Sandbox#RESTORE_LIMIT} when the caller gave none). */
     @FunctionalInterface
     public interface Opener {
-        InputStream open(StepRecorder steps);
+        InputStream open(StepRecorder steps, Duration within);
     }
 
     public FixtureBackup {
@@ -47,7 +48,7 @@ public record FixtureBackup(String name, String backupId, Instant takenAt, Strin
 
     /** Streams {@code source} and records it as the {@code fetch} step at its end. */
     public static Opener streaming(Path source) {
-        return steps -> new FileStream(source, steps, null);
+        return (steps, within) -> new FileStream(source, steps, null);
     }
 
     /**
@@ -55,12 +56,12 @@ public record FixtureBackup(String name, String backupId, Instant takenAt, Strin
      * restore tool has seen a complete archive by then.
      */
     public static Opener failingAtEnd(Path source, BackupReadException atEnd) {
-        return steps -> new FileStream(source, steps, atEnd);
+        return (steps, within) -> new FileStream(source, steps, atEnd);
     }
 
     /** Fails at the first read, as a bucket that cannot be reached does. */
     public static Opener failingAtStart(BackupReadException failure) {
-        return steps -> new InputStream() {
+        return (steps, within) -> new InputStream() {
             @Override
             public int read() throws IOException {
                 throw failure;
@@ -70,7 +71,12 @@ public record FixtureBackup(String name, String backupId, Instant takenAt, Strin
 
     @Override
     public InputStream open(StepRecorder steps) {
-        return opener.open(steps);
+        return opener.open(steps, Sandbox.RESTORE_LIMIT);
+    }
+
+    @Override
+    public InputStream open(StepRecorder steps, Duration within) {
+        return opener.open(steps, within);
     }
 
     public FixtureBackup named(String newName) {
