@@ -14,9 +14,13 @@ import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.config.SourceConfig;
 import io.lifeboat.drill.StoredBackup;
 import io.lifeboat.drills.DrillBackup;
+import io.lifeboat.drills.postgres.PostgresInstallation;
+import io.lifeboat.drills.postgres.PostgresInstallations;
 import io.lifeboat.drills.process.ChildProcess;
 import io.lifeboat.drills.testing.TestClusters;
 import io.lifeboat.engine.DumpFailedException;
+import io.lifeboat.engine.Engines;
+import io.lifeboat.engine.postgres.PostgresEngine;
 import io.lifeboat.storage.StorageTarget;
 import io.lifeboat.testing.Cli;
 import io.lifeboat.testing.LifeboatProcess;
@@ -29,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -178,6 +183,69 @@ class BackupRunTest {
         for (Path f : filesUnder(repo)) {
             assertFalse(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).contains(password), f.toString());
         }
+    }
+
+    /** Scans of {@code public.orders} (sequential and by index) the statistics collector has noted. */
+    private static long scansOfOrders() {
+        return Long.parseLong(source.pg.execute("shop", "SELECT pg_stat_clear_snapshot(); SELECT coalesce(seq_scan, 0)"
+                + " + coalesce(idx_scan, 0) FROM pg_stat_user_tables WHERE relid = 'public.orders'::regclass;").strip()
+                .lines().reduce((a, b) -> b).orElseThrow().strip());
+    }
+
+    /**
+     * The row counts come from pg_dump's archive as it streams past, so a backup reads each
+     * table of the source once (pg_dump's COPY), not a second time to count it.
+     */
+    @Test
+    void aBackupScansEachTableOnce() throws Exception {
+        long before = scansOfOrders();
+        Cli.Run run = Cli.run("--config", fileTargetConfig().toString(), "backup", "run", "shop", "--format", "json");
+        assertEquals(0, run.exitCode(), run.all());
+        // A server process notes its scans when it exits, a moment after its client is gone.
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (scansOfOrders() == before && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(1500); // and a second scan, if there were one, would be noted by now
+        assertEquals(1, scansOfOrders() - before, "scans of public.orders during one backup");
+        Manifest m = ManifestCodec.fromJson(Files.readAllBytes(dir.resolve("repo").resolve(JSON.readTree(run.out())
+                .get("manifest_key").asText())));
+        assertEquals(source.rowCounts("shop"), m.rowCounts());
+    }
+
+    /**
+     * An archive the counter cannot read (here a pg_dump that compresses its data whatever it
+     * is told: a valid archive, but its rows are not line breaks) still gets exact row counts:
+     * counted in the dump's snapshot once pg_dump is done.
+     */
+    @Test
+    void rowsAreCountedInTheDumpsSnapshotWhenTheArchiveCannotBeRead() throws Exception {
+        PostgresInstallation real = source.pg.installation();
+        Path bin = Files.createDirectories(dir.resolve("compressing-pg-dump"));
+        Path wrapper = bin.resolve("pg_dump");
+        Files.writeString(wrapper, "#!/bin/sh\nexec '" + real.tool("pg_dump") + "' \"$@\" --compress=1\n");
+        assertTrue(wrapper.toFile().setExecutable(true));
+        Application app = new Application(new Engines(new PostgresEngine(() -> PostgresInstallations.of(
+                List.of(new PostgresInstallation(real.major(), bin, real.version()))))), Clock.systemUTC());
+        LifeboatConfig config = app.loadConfig(fileTargetConfig());
+        SourceConfig shop = config.source("shop");
+        BackupResult result;
+        try (StorageTarget writer = app.openForWriting(config.targetOf(shop))) {
+            result = app.pipeline(config, shop, writer).run(shop, Progress.NONE);
+        }
+        assertEquals(source.rowCounts("shop"), result.manifest().rowCounts());
+        assertEquals(300_000L, result.manifest().rowCounts().get("public.orders"));
+        // the archive really was one the counter declines
+        Path object = dir.resolve("repo").resolve(result.manifest().objectKey());
+        // (no pipefail: head ends the pipe early)
+        String head = ChildProcess.run(List.of("bash", "-c", "age -d -i '" + source.identityFile + "' '" + object
+                + "' | zstd -d | head -c 14 | od -An -tu1"), Map.of(), 60);
+        List<String> bytes = List.of(head.trim().split("\\s+"));
+        assertEquals("80 71 68 77 80", String.join(" ", bytes.subList(0, 5)), "PGDMP");
+        // after the format byte: the algorithm (1.15 on), else the level's sign and lowest byte
+        String compression = Integer.parseInt(bytes.get(6)) >= 15 ? bytes.get(11) : bytes.get(12);
+        assertTrue(!"0".equals(compression),
+                "the archive's data is compressed (header bytes " + bytes + ")");
     }
 
     /**

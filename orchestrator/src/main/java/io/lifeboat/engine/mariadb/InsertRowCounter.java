@@ -1,8 +1,7 @@
 package io.lifeboat.engine.mariadb;
 
 import io.lifeboat.drills.mariadb.DumpSplitter;
-import java.io.FilterInputStream;
-import java.io.IOException;
+import io.lifeboat.engine.DumpTap;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,7 +11,8 @@ import java.util.Map;
  * that {@code mariadb-dump} writes: the row counts of exactly what the dump holds.
  *
  * <h2>Why count the stream rather than the database</h2>
- * PostgreSQL can export a snapshot and let a second connection count in it. MariaDB cannot hand
+ * (PostgreSQL's are read from its archive the same way, {@code ArchiveRowCounter}, though there a
+ * second connection could count in the dump's exported snapshot.) MariaDB cannot hand
  * a snapshot to another session: {@code mariadb-dump --single-transaction} opens its own
  * {@code START TRANSACTION WITH CONSISTENT SNAPSHOT}, and a counting connection that opens one
  * too, before or after, sees the database at another moment: every commit between the two
@@ -34,12 +34,11 @@ import java.util.Map;
  * {@code DELIMITER ;} are trigger, routine and event bodies and are never counted, whatever they
  * contain. Memory is constant: nothing but the first bytes of a line and the table name is kept.
  */
-final class InsertRowCounter extends FilterInputStream implements DumpSplitter.Route {
+final class InsertRowCounter extends DumpTap implements DumpSplitter.Route {
 
     private final Map<String, Long> counts = new LinkedHashMap<>();
     private final DumpSplitter splitter = DumpSplitter.pushedTo(this);
     private String table;
-    private boolean ended;
 
     InsertRowCounter(InputStream in) {
         super(in);
@@ -51,37 +50,13 @@ final class InsertRowCounter extends FilterInputStream implements DumpSplitter.R
     }
 
     @Override
-    public int read() throws IOException {
-        int b = super.read();
-        synchronized (this) {
-            if (b >= 0) {
-                splitter.accept(new byte[] {(byte) b}, 0, 1);
-            } else {
-                end();
-            }
-        }
-        return b;
+    protected void accept(byte[] b, int off, int end) {
+        splitter.accept(b, off, end - off);
     }
 
     @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
-        // one lock per chunk, not per byte: counts() may be called from another thread
-        synchronized (this) {
-            if (n > 0) {
-                splitter.accept(b, off, n);
-            } else if (n < 0) {
-                end();
-            }
-        }
-        return n;
-    }
-
-    private void end() {
-        if (!ended) {
-            ended = true;
-            splitter.finish();
-        }
+    protected void ended() {
+        splitter.finish();
     }
 
     @Override

@@ -21,50 +21,49 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running pg_dump plus the transaction whose snapshot it dumps. The transaction stays open
  * until pg_dump has finished: an exported snapshot is only importable while its transaction
- * lives. The row counts are taken meanwhile on a second connection and thread that imported the
- * same snapshot.
+ * lives. pg_dump's stdout passes through an {@link ArchiveRowCounter}, so the row counts are
+ * read from the archive itself and the database scans each table once. Only when the counter
+ * could not read the archive are the rows counted with {@code count(*)}, after pg_dump, in the
+ * same transaction and so in the same snapshot (an error there can no longer hurt pg_dump's
+ * import of the snapshot: it is done).
  */
 final class PostgresDumpSession implements DumpSession {
 
+    private static final Logger log = LoggerFactory.getLogger(PostgresDumpSession.class);
+
     private final SourceConfig source;
     private final Connection connection;
-    private final Connection counter;
     private final ChildProcess dump;
     private final Optional<PrivateFiles.TemporarySecret> passfile;
     private final String serverVersion;
     private final PostgresInstallation tools;
-    private final CompletableFuture<Map<String, Long>> rowCounts;
+    private final ArchiveRowCounter counter;
     private final Optional<CanaryRow> canary;
     private boolean finished;
 
-    PostgresDumpSession(SourceConfig source, Connection connection, Connection counter, ChildProcess dump,
+    PostgresDumpSession(SourceConfig source, Connection connection, ChildProcess dump,
                         Optional<PrivateFiles.TemporarySecret> passfile, String serverVersion, PostgresInstallation tools,
                         Optional<CanaryRow> canary) {
         this.canary = canary;
         this.source = source;
         this.connection = connection;
-        this.counter = counter;
         this.dump = dump;
         this.passfile = passfile;
         this.serverVersion = serverVersion;
         this.tools = tools;
-        this.rowCounts = CompletableFuture.supplyAsync(this::countRows, runnable -> {
-            Thread t = new Thread(runnable, "lifeboat-rowcount-" + source.name());
-            t.setDaemon(true);
-            t.start();
-        });
+        this.counter = new ArchiveRowCounter(dump.stdout());
     }
 
     @Override
     public InputStream stream() {
-        return dump.stdout();
+        return counter;
     }
 
     @Override
@@ -74,25 +73,25 @@ final class PostgresDumpSession implements DumpSession {
         if (!outcome.succeeded()) {
             throw new DumpFailedException("pg_dump of source " + source.name() + " failed: " + outcome.describe());
         }
-        Map<String, Long> counts;
-        try {
-            counts = rowCounts.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LifeboatException(ExitCode.INCOMPLETE, "interrupted while counting rows of source " + source.name());
-        } catch (ExecutionException e) {
-            throw new LifeboatException(ExitCode.FAILED, "counting rows of source " + source.name()
-                    + " in the dump's snapshot failed: " + e.getCause().getMessage(), e.getCause());
-        }
+        Map<String, Long> counts = counter.counts().orElseGet(() -> {
+            log.warn("source {}: the row counts could not be read from pg_dump's archive ({}); counting each table in the"
+                    + " dump's snapshot instead", source.name(), counter.declined().orElse("no reason given"));
+            try {
+                return countRows();
+            } catch (SQLException e) {
+                throw new LifeboatException(ExitCode.FAILED, "counting rows of source " + source.name()
+                        + " in the dump's snapshot failed: " + e.getMessage(), e);
+            }
+        });
         finished = true;
         close();
         return new DumpInfo(serverVersion, "pg_dump-custom",
                 Map.of("pg_dump", tools.version()), counts, canary);
     }
 
-    private Map<String, Long> countRows() {
+    private Map<String, Long> countRows() throws SQLException {
         Map<String, Long> counts = new LinkedHashMap<>();
-        try (Statement st = counter.createStatement()) {
+        try (Statement st = connection.createStatement()) {
             List<String[]> tables = new ArrayList<>();
             // Plain tables only ('r'): a partitioned parent ('p') has no rows of its own, and
             // ONLY keeps inheritance parents from counting their children's rows again.
@@ -112,8 +111,6 @@ final class PostgresDumpSession implements DumpSession {
                 }
             }
             return counts;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
@@ -127,13 +124,11 @@ final class PostgresDumpSession implements DumpSession {
             dump.kill();
         }
         dump.close();
-        rowCounts.cancel(true);
         try {
             connection.rollback();
         } catch (SQLException ignored) {
             // read-only transaction; the connection is closed next anyway
         }
-        PostgresEngine.closeQuietly(counter);
         PostgresEngine.closeQuietly(connection);
         passfile.ifPresent(PrivateFiles.TemporarySecret::close);
     }

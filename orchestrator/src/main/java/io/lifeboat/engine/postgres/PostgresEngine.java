@@ -26,7 +26,8 @@ import java.util.function.Supplier;
 /**
  * PostgreSQL: {@code pg_dump --format=custom --compress=0} (lifeboat compresses with zstd,
  * which is several times faster than pg_dump's zlib) of a snapshot that lifeboat exported
- * itself, so the per-table row counts it records come from the very snapshot in the dump.
+ * itself. The per-table row counts are read from the archive as it streams past
+ * ({@link ArchiveRowCounter}); should that be impossible, they are counted in that same snapshot.
  */
 public final class PostgresEngine implements DatabaseEngine {
 
@@ -109,27 +110,7 @@ public final class PostgresEngine implements DatabaseEngine {
                 passfile.ifPresent(PrivateFiles.TemporarySecret::close);
                 throw new LifeboatException(ExitCode.INCOMPLETE, "could not start pg_dump for source " + source.name() + ": " + e.getMessage(), e);
             }
-            // Rows are counted on a second connection that imports the same snapshot: an error
-            // there (a table the role may not read) must not abort the exporting transaction,
-            // or pg_dump could no longer import the snapshot and would fail for the wrong reason.
-            Connection counter;
-            try {
-                counter = connect(source, password);
-                try (Statement st = counter.createStatement()) {
-                    // One core for counting: parallel workers would compete with pg_dump's own backend.
-                    st.execute("SET max_parallel_workers_per_gather = 0");
-                }
-                counter.setAutoCommit(false);
-                try (Statement st = counter.createStatement()) {
-                    st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                    st.execute("SET TRANSACTION SNAPSHOT '" + snapshot.replace("'", "''") + "'");
-                }
-            } catch (SQLException | RuntimeException e) {
-                dump.close();
-                passfile.ifPresent(PrivateFiles.TemporarySecret::close);
-                throw e;
-            }
-            return new PostgresDumpSession(source, connection, counter, dump, passfile, version, tools, canary);
+            return new PostgresDumpSession(source, connection, dump, passfile, version, tools, canary);
         } catch (SQLException e) {
             closeQuietly(connection);
             throw new LifeboatException(ExitCode.INCOMPLETE, "PostgreSQL source " + source.name() + " at "
