@@ -144,7 +144,8 @@ final class ArchiveRowCounter extends DumpTap {
                 }
                 case HEADER, TOC -> off = structure(b, off, end);
                 case BLOCK -> off = blockHeader(b, off, end);
-                case CHUNK_LENGTH, LO_OID, LO_CHUNK_LENGTH -> off = integer(b, off, end);
+                case CHUNK_LENGTH -> off = integer(b, wholeChunks(b, off, end), end);
+                case LO_OID, LO_CHUNK_LENGTH -> off = integer(b, off, end);
                 case CHUNK, LO_CHUNK -> {
                     int n = (int) Math.min(chunkLeft, end - off);
                     if (phase == Phase.CHUNK && table != null) {
@@ -316,6 +317,28 @@ final class ArchiveRowCounter extends DumpTap {
         } else {
             decline("data block of type " + type + " (dump id " + id + ")");
             return end;
+        }
+        return off;
+    }
+
+    /**
+     * The chunks of a table's data that lie wholly in {@code b[off, end)}, without a step of the
+     * state machine for each: pg_dump writes a chunk per row, so this is the loop that runs once
+     * per row. Returns where a chunk (or the block's end) begins that the general path takes.
+     */
+    private int wholeChunks(byte[] b, int off, int end) {
+        int header = 1 + intSize;
+        while (smallLength == 0 && end - off >= header) {
+            long len = integerAt(b, off);
+            if (len <= 0 || len > end - off - header) {
+                break;
+            }
+            int from = off + header;
+            if (table != null) {
+                rows += lineBreaks(b, from, (int) len);
+                remember(b, from, (int) len);
+            }
+            off = from + (int) len;
         }
         return off;
     }
