@@ -38,6 +38,9 @@
 # operator would script, uploading with Debian's AWS CLI into the same server: its ratio is
 # printed for context and decides nothing.
 #
+# db CPU: what the database server spent during each run (its process listening on the source's
+# port, with the children it reaped: PostgreSQL's backend serving the dump), from /proc.
+#
 # Targets (from the issue): lifeboat wall <= 1.10 x shell; lifeboat peak RSS <= 256 MiB at
 # scale 1 and at --scale 4 (the point of --scale 4 is to show memory does not grow with size).
 #
@@ -83,6 +86,7 @@ SOURCE_DUMP=()
 AGE_KEY=""
 AGE_RECIPIENT=""
 S3_PID=""
+DB_PID=""
 S3_PORT_ENV="${S3_PORT:-}"
 S3_PORT=""
 S3_DATA=""
@@ -279,6 +283,8 @@ run_contender() {
     # measure (lib/common.sh): sync, wait_idle, /usr/bin/time; CPU is the whole process tree
     # (pg_dump included), other CPU the PostgreSQL backend serving the dump, the S3 server for
     # lifeboat, and anything else running.
+    local db0 db1 db="-"
+    db0=$(db_server_ticks "$DB_PID")
     if ! measure "$tfile" "$errf" "${cmd[@]}"; then
         log "$name failed in round $round; last lines of $errf:"
         tail -20 "$errf" >&2
@@ -286,6 +292,11 @@ run_contender() {
         return 1
     fi
     local wall=$M_WALL rss=$M_RSS cpu=$M_CPU other=$M_OTHER bytes
+    if [[ -n "$db0" ]]; then
+        sleep 0.3 # the server reaps the backend that served the dump a moment after the client left
+        db1=$(db_server_ticks "$DB_PID")
+        [[ -z "$db1" ]] || db=$(awk -v a="$db0" -v b="$db1" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", (b - a) / hz }')
+    fi
     if [[ "$name" == lifeboat || "$name" == shell-s3 ]]; then
         # The dump object is by far the largest file the upload left in the S3 store.
         out=$(find "$S3_DATA/blobs/bench" -type f -printf '%s %p\n' | sort -n | tail -1 | cut -d' ' -f2-)
@@ -294,9 +305,9 @@ run_contender() {
     bytes=$(stat -c %s "$out")
     ((bytes > 0)) || { log "$name produced an empty output"; return 1; }
     if ((VERIFY && round == 1)); then verify_output "$name" "$out" || return 1; fi
-    printf '%s %s %s %s %s %s\n' "$name" "$wall" "$rss" "$bytes" "$cpu" "$other" >>"$WORK/results.txt"
-    log "$(printf '%-8s round %d: %6.2f s wall  %6.2f s CPU  %6.2f s other CPU  %6.1f MiB RSS  %s MiB out' \
-        "$name" "$round" "$wall" "$cpu" "$other" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$(mib "$bytes")")"
+    printf '%s %s %s %s %s %s %s\n' "$name" "$wall" "$rss" "$bytes" "$cpu" "$other" "$db" >>"$WORK/results.txt"
+    log "$(printf '%-8s round %d: %6.2f s wall  %6.2f s CPU  %6.2f s other CPU (%s s the database server)  %6.1f MiB RSS  %s MiB out' \
+        "$name" "$round" "$wall" "$cpu" "$other" "$db" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$(mib "$bytes")")"
     clean_outputs
 }
 
@@ -326,21 +337,24 @@ clean_outputs() {
 
 column_median() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$WORK/results.txt" | median; }
 
-# Prints "wall rss_kib bytes cpu other_cpu all_walls" (medians, then every wall time) for $1.
+# Prints "wall rss_kib bytes cpu other_cpu db_cpu all_walls" (medians, then every wall time) for
+# $1; db_cpu is "-" when the database server's CPU could not be read.
 summarise() {
-    local name=$1 walls
+    local name=$1 walls db="-"
     walls=$(awk -v n="$name" '$1 == n { printf "%s%s", sep, $2; sep = "," }' "$WORK/results.txt")
+    # (a median only when every run has a number)
+    grep -q "^$name .* -\$" "$WORK/results.txt" || db=$(column_median "$name" 7 | awk '{ printf "%.2f", $1 }')
     echo "$(column_median "$name" 2) $(column_median "$name" 3) $(column_median "$name" 4)" \
-        "$(column_median "$name" 5) $(column_median "$name" 6) $walls"
+        "$(column_median "$name" 5) $(column_median "$name" 6) $db $walls"
 }
 
 report() {
-    local -A wall rss bytes cpu other walls
-    local measured=() c w r b u o ws
+    local -A wall rss bytes cpu other dbcpu walls
+    local measured=() c w r b u o d ws
     for c in plain shell shell-s3 lifeboat; do
         grep -q "^$c " "$WORK/results.txt" 2>/dev/null || continue
-        read -r w r b u o ws < <(summarise "$c")
-        wall[$c]=$w; rss[$c]=$r; bytes[$c]=$b; cpu[$c]=$u; other[$c]=$o; walls[$c]=$ws
+        read -r w r b u o d ws < <(summarise "$c")
+        wall[$c]=$w; rss[$c]=$r; bytes[$c]=$b; cpu[$c]=$u; other[$c]=$o; dbcpu[$c]=$d; walls[$c]=$ws
         measured+=("$c")
     done
     local s3_mib max_other
@@ -351,14 +365,15 @@ report() {
     echo
     echo "lifeboat backup benchmark ($ENGINE): scale $SCALE, database $DB, $(mib "$DB_BYTES") MiB on disk," \
         "raw dump $(mib "$RAW_DUMP_BYTES") MiB; median of $RUNS runs; $(nproc) cores"
-    printf '%-10s %8s %8s %10s %14s %12s   %s\n' contender "wall s" "CPU s" "other CPU" "peak RSS MiB" \
+    printf '%-10s %8s %8s %10s %8s %14s %12s   %s\n' contender "wall s" "CPU s" "other CPU" "db CPU" "peak RSS MiB" \
         "output MiB" "walls (s)"
     for c in "${measured[@]}"; do
-        printf '%-10s %8.2f %8.2f %10.2f %14.1f %12s   %s\n' "$c" "${wall[$c]}" "${cpu[$c]}" "${other[$c]}" \
-            "$(awk -v k="${rss[$c]}" 'BEGIN { print k / 1024 }')" "$(mib "${bytes[$c]}")" "${walls[$c]}"
+        printf '%-10s %8.2f %8.2f %10.2f %8s %14.1f %12s   %s\n' "$c" "${wall[$c]}" "${cpu[$c]}" "${other[$c]}" \
+            "${dbcpu[$c]}" "$(awk -v k="${rss[$c]}" 'BEGIN { print k / 1024 }')" "$(mib "${bytes[$c]}")" "${walls[$c]}"
     done
-    printf '%-10s %8.2f %8s %10s %14s %12s   %s\n' "(raw dump)" "$RAW_DUMP_WALL" "-" "-" "-" \
+    printf '%-10s %8.2f %8s %10s %8s %14s %12s   %s\n' "(raw dump)" "$RAW_DUMP_WALL" "-" "-" "-" "-" \
         "$(mib "$RAW_DUMP_BYTES")" "warm-up $(raw_dump_label), 1 run"
+    echo "(db CPU: the database server's, part of other CPU: the backend serving the dump, and for lifeboat's PostgreSQL row counts before commit a40c91d, the count(*) of every table)"
     [[ -z "$s3_mib" ]] || echo "loopback S3 server peak RSS: $s3_mib MiB (separate process; not counted as lifeboat's)"
     echo "(peak RSS of a pipeline is its largest single process: see the header of this script)"
     # Other work on the machine inflates wall times unevenly; say so instead of hiding it.
@@ -398,7 +413,7 @@ report() {
     fi
 
     if [[ "$FORMAT" == json ]]; then
-        write_json "$s3_mib" "$r_shell" "$r_plain" "$rss_mib" "$max_other" "$r_shell_s3" wall rss bytes cpu other walls "${measured[@]}"
+        write_json "$s3_mib" "$r_shell" "$r_plain" "$rss_mib" "$max_other" "$r_shell_s3" wall rss bytes cpu other dbcpu walls "${measured[@]}"
         echo "results written to $JSON_OUT"
     fi
     ((STRICT && missed)) && return 1
@@ -408,8 +423,8 @@ report() {
 # Hand-written JSON (no jq on a fresh machine). Arrays are passed by name.
 write_json() {
     local s3_mib=$1 r_shell=$2 r_plain=$3 rss_mib=$4 max_other=$5 r_shell_s3=$6
-    local -n jw=$7 jr=$8 jb=$9 ju=${10} jo=${11} jws=${12}
-    shift 12
+    local -n jw=$7 jr=$8 jb=$9 ju=${10} jo=${11} jd=${12} jws=${13}
+    shift 13
     local c sep="" commit
     commit=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
     {
@@ -423,8 +438,8 @@ write_json() {
         printf '  "lifeboat_java_opts": "%s",\n' "$JAVA_OPTS_FOR_LIFEBOAT"
         printf '  "contenders": {'
         for c in "$@"; do
-            printf '%s\n    "%s": { "wall_s": %s, "cpu_s": %s, "other_cpu_s": %s, "peak_rss_kib": %s, "output_bytes": %s, "walls_s": [%s] }' \
-                "$sep" "$c" "${jw[$c]}" "${ju[$c]}" "${jo[$c]}" "${jr[$c]}" "${jb[$c]}" "${jws[$c]}"
+            printf '%s\n    "%s": { "wall_s": %s, "cpu_s": %s, "other_cpu_s": %s, "db_server_cpu_s": %s, "peak_rss_kib": %s, "output_bytes": %s, "walls_s": [%s] }' \
+                "$sep" "$c" "${jw[$c]}" "${ju[$c]}" "${jo[$c]}" "${jd[$c]/#-/null}" "${jr[$c]}" "${jb[$c]}" "${jws[$c]}"
             sep=","
         done
         printf '\n  },\n'
@@ -456,6 +471,8 @@ main() {
     ensure_database
     ensure_age_key
     source_dump_cmd
+    DB_PID=$(db_server_pid)
+    [[ -n "$DB_PID" ]] || log "the database server's process is not visible here: no db CPU column"
 
     local active=()
     wants plain && active+=(plain)

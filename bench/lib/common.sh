@@ -291,6 +291,22 @@ ensure_age_key() {
 # Busy CPU ticks of the whole machine since boot (user nice system irq softirq steal).
 busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
 
+# The source's database server on this machine: the process listening on its port (PostgreSQL's
+# postmaster, or mariadbd); empty when there is none here (a remote server) or ss cannot tell.
+db_server_pid() {
+    local port=$PGPORT
+    [[ "$ENGINE" != mariadb ]] || port=$MYPORT
+    ss -Hltnp "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2
+}
+
+# CPU ticks of process $1 and of the children it has reaped: PostgreSQL's backends are the
+# postmaster's children, MariaDB's connections threads of mariadbd. Empty without a process.
+db_server_ticks() {
+    [[ -n "$1" && -r "/proc/$1/stat" ]] || return 0
+    # (fields counted after the command name, which is in parentheses and may hold spaces)
+    sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 + $14 + $15 }'
+}
+
 # With --wait-idle, hold the next run until other work (builds, tests) leaves the CPUs alone,
 # sampling 3 s at a time; measure anyway when the wait runs out, and say so.
 wait_idle() {
