@@ -214,6 +214,51 @@ class BackupRunTest {
     }
 
     /**
+     * An extension's configuration table is dumped with only the rows its filter lets through
+     * (PostGIS's spatial_ref_sys keeps its thousands of built-in rows out of the dump); a restore
+     * gets the others from CREATE EXTENSION. The manifest must record what a restore will hold,
+     * the whole table, or every drill of such a database would fail its row counts. The
+     * extension is a real one, installed into the server's extension directory for the test.
+     */
+    @Test
+    void anExtensionsConfigurationTableIsCountedWholeAsARestoreHoldsIt() throws Exception {
+        Path extensions = Path.of(source.pg.execute("postgres", "SELECT setting FROM pg_config WHERE name = 'SHAREDIR';").strip())
+                .resolve("extension");
+        Path control = extensions.resolve("lifeboat_test_config.control");
+        Path script = extensions.resolve("lifeboat_test_config--1.0.sql");
+        Files.writeString(control, "comment = 'lifeboat test: an extension with a configuration table'\n"
+                + "default_version = '1.0'\nrelocatable = false\n");
+        Files.writeString(script, """
+                CREATE TABLE lifeboat_test_settings (id int PRIMARY KEY, name text, builtin boolean NOT NULL DEFAULT false);
+                INSERT INTO lifeboat_test_settings SELECT g, 'built in ' || g, true FROM generate_series(1, 50) g;
+                SELECT pg_catalog.pg_extension_config_dump('lifeboat_test_settings', 'WHERE NOT builtin');
+                """);
+        try {
+            source.pg.execute("shop", "CREATE EXTENSION lifeboat_test_config; INSERT INTO lifeboat_test_settings (id, name)"
+                    + " SELECT g, 'added ' || g FROM generate_series(101, 107) g;");
+            Path config = fileTargetConfig();
+            Cli.Run run = Cli.run("--config", config.toString(), "backup", "run", "shop", "--format", "json");
+            assertEquals(0, run.exitCode(), run.all());
+            JsonNode doc = JSON.readTree(run.out());
+            Manifest m = ManifestCodec.fromJson(Files.readAllBytes(dir.resolve("repo").resolve(doc.get("manifest_key").asText())));
+            assertEquals(57L, m.rowCounts().get("public.lifeboat_test_settings"), "50 built in, 7 added");
+            assertEquals(source.rowCounts("shop"), m.rowCounts());
+
+            String restored = "restored_with_extension";
+            source.pg.createDatabase(restored);
+            ChildProcess.run(List.of("bash", "-o", "pipefail", "-c", "age -d -i '" + source.identityFile + "' '"
+                    + dir.resolve("repo").resolve(doc.get("object_key").asText()) + "' | zstd -d | "
+                    + source.pg.installation().tool("pg_restore") + " --no-owner --exit-on-error -h '" + source.pg.socketDir()
+                    + "' -p " + source.pg.port() + " -U postgres -d " + restored), Map.of(), 300);
+            assertEquals(m.rowCounts(), source.rowCounts(restored), "what a drill will find is what the manifest says");
+        } finally {
+            source.pg.execute("shop", "DROP EXTENSION IF EXISTS lifeboat_test_config;");
+            Files.deleteIfExists(control);
+            Files.deleteIfExists(script);
+        }
+    }
+
+    /**
      * An archive the counter cannot read (here a pg_dump that compresses its data whatever it
      * is told: a valid archive, but its rows are not line breaks) still gets exact row counts:
      * counted in the dump's snapshot once pg_dump is done.

@@ -73,20 +73,59 @@ final class PostgresDumpSession implements DumpSession {
         if (!outcome.succeeded()) {
             throw new DumpFailedException("pg_dump of source " + source.name() + " failed: " + outcome.describe());
         }
-        Map<String, Long> counts = counter.counts().orElseGet(() -> {
-            log.warn("source {}: the row counts could not be read from pg_dump's archive ({}); counting each table in the"
-                    + " dump's snapshot instead", source.name(), counter.declined().orElse("no reason given"));
-            try {
-                return countRows();
-            } catch (SQLException e) {
-                throw new LifeboatException(ExitCode.FAILED, "counting rows of source " + source.name()
-                        + " in the dump's snapshot failed: " + e.getMessage(), e);
+        Map<String, Long> counts;
+        try {
+            Optional<Map<String, Long>> read = counter.counts();
+            if (read.isPresent()) {
+                counts = new LinkedHashMap<>(read.get());
+                countExtensionConfigurationTables(counts);
+            } else {
+                log.warn("source {}: the row counts could not be read from pg_dump's archive ({}); counting each table in the"
+                        + " dump's snapshot instead", source.name(), counter.declined().orElse("no reason given"));
+                counts = countRows();
             }
-        });
+        } catch (SQLException e) {
+            throw new LifeboatException(ExitCode.FAILED, "counting rows of source " + source.name()
+                    + " in the dump's snapshot failed: " + e.getMessage(), e);
+        }
         finished = true;
         close();
         return new DumpInfo(serverVersion, "pg_dump-custom",
                 Map.of("pg_dump", tools.version()), counts, canary);
+    }
+
+    /**
+     * An extension's configuration table (PostGIS's {@code spatial_ref_sys}, say) is in the
+     * archive only with the rows its extension's filter lets through, the ones users added; a
+     * restore gets the rest from {@code CREATE EXTENSION}. What a drill will find there is the
+     * whole table, so that is what the manifest records: counted in the dump's snapshot. (Usually
+     * there is none; the lookup is one catalog query.)
+     */
+    private void countExtensionConfigurationTables(Map<String, Long> counts) throws SQLException {
+        List<String[]> tables = new ArrayList<>();
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("""
+                     SELECT n.nspname, c.relname FROM pg_extension e CROSS JOIN LATERAL unnest(e.extconfig) AS config(oid)
+                     JOIN pg_class c ON c.oid = config.oid JOIN pg_namespace n ON n.oid = c.relnamespace
+                     WHERE c.relkind = 'r'""")) {
+            while (rs.next()) {
+                tables.add(new String[] {rs.getString(1), rs.getString(2)});
+            }
+        }
+        for (String[] t : tables) {
+            String key = t[0] + "." + t[1];
+            if (counts.containsKey(key)) {
+                counts.put(key, countStar(t));
+            }
+        }
+    }
+
+    private long countStar(String[] table) throws SQLException {
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM ONLY " + ident(table[0]) + "." + ident(table[1]))) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private Map<String, Long> countRows() throws SQLException {
@@ -105,10 +144,7 @@ final class PostgresDumpSession implements DumpSession {
                 }
             }
             for (String[] t : tables) {
-                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM ONLY " + ident(t[0]) + "." + ident(t[1]))) {
-                    rs.next();
-                    counts.put(t[0] + "." + t[1], rs.getLong(1));
-                }
+                counts.put(t[0] + "." + t[1], countStar(t));
             }
             return counts;
         }
