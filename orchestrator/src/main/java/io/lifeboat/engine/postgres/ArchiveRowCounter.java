@@ -27,11 +27,13 @@ import java.util.Optional;
  * chunks up to a chunk of length 0. Integers are a sign byte and {@code intSize} bytes, least
  * significant first; strings a length (-1 for none) and that many bytes. A table's data is its
  * {@code COPY ... TO STDOUT} text, where every row ends in a line break and line breaks inside
- * values are escaped ({@code \n}), so its rows are its line-break bytes.
+ * values are escaped ({@code \n}), so its rows are its line-break bytes, less the three of the
+ * end-of-data line and two empty ones that pg_dump writes after them. Large objects' blocks pass
+ * uncounted.
  *
  * <h2>When it cannot count</h2>
  * Anything it does not know (another format or archive version, compressed data, an entry
- * encoding that is not UTF-8, a block for no entry, a table whose block never came) makes it
+ * encoding that is not UTF-8, a block of an unknown type, a table whose block never came) makes it
  * stop looking and say why ({@link #declined()}); the bytes still pass unchanged, and the dump
  * session counts in the dump's snapshot instead. Nothing but the table of contents' names is
  * kept: memory does not grow with the data.
