@@ -253,12 +253,12 @@ final class ArchiveRowCounter extends DumpTap {
 
     private void entry(Cursor c) {
         long dumpId = c.integer();
-        c.integer(); // had a data dumper
+        long hadDumper = c.integer();
         c.skipString(); // table oid
         c.skipString(); // oid
         String tag = c.string();
         String desc = c.string();
-        c.integer(); // section
+        long section = c.integer();
         // (only the encoding's definition is read; functions' bodies and the like are passed)
         String defn = null;
         if ("ENCODING".equals(desc)) {
@@ -277,14 +277,18 @@ final class ArchiveRowCounter extends DumpTap {
             c.integer(); // relkind
         }
         c.skipString(); // owner
-        c.skipString(); // with oids ("false")
+        String withOids = c.string(); // always "false" since PostgreSQL 12
         while (c.skipString()) {
             // dependencies, up to a null string
         }
         int flag = c.u8(); // custom format: the data's offset (not set when written to a pipe)
         c.bytes(offSize);
-        if (flag < 1 || flag > 3) {
-            throw new Unreadable("offset flag " + flag + " in the entry of dump id " + dumpId);
+        // Fields whose values are known: a table of contents read out of step (a version whose
+        // entries differ from what is read here) fails these at its first entry.
+        if ((hadDumper != 0 && hadDumper != 1) || section < 1 || section > 4 || !"false".equals(withOids)
+                || flag < 1 || flag > 3) {
+            throw new Unreadable("the table of contents does not read as archive version " + (version >> 16) + "."
+                    + ((version >> 8) & 0xff) + " (dump id " + dumpId + ")");
         }
         if ("ENCODING".equals(desc) && (defn == null || !defn.contains("'UTF8'"))) {
             throw new Unreadable("the archive's encoding is not UTF-8 (" + defn + ")");

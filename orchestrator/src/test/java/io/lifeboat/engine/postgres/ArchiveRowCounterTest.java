@@ -172,6 +172,33 @@ class ArchiveRowCounterTest {
         assertEquals(Optional.of("archive version 1.99.0 is not one lifeboat reads (1.13 to 1.16)"), counter.declined());
     }
 
+    /**
+     * An archive that says it is of a version whose entries have more fields than it holds
+     * (1.16 adds relkind): read as that version, the table of contents is out of step from its
+     * first entry, and the counter must notice rather than count under wrong names.
+     */
+    @Test
+    void aTableOfContentsOutOfStepIsDeclined() throws Exception {
+        assertTrue(archive[6] < 16, "this machine's pg_dump writes archive version 1." + archive[6]);
+        byte[] misread = archive.clone();
+        misread[6] = 16;
+        if (archive[6] < 15) {
+            // from 1.15 the compression is one byte (0 here), not an integer: keep the header in step
+            misread = concat(java.util.Arrays.copyOf(misread, 11), java.util.Arrays.copyOfRange(misread, 11 + 1 + 4 - 1,
+                    misread.length));
+        }
+        ArchiveRowCounter counter = readThrough(misread, 8192);
+        assertEquals(Optional.empty(), counter.counts());
+        assertTrue(counter.declined().orElseThrow().startsWith("the table of contents does not read as archive version 1.16"),
+                counter.declined().toString());
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
     @Test
     void notAnArchiveIsDeclined() throws Exception {
         ArchiveRowCounter counter = readThrough("-- a plain SQL dump\n".getBytes(StandardCharsets.UTF_8), 8192);
