@@ -193,6 +193,73 @@ class ArchiveRowCounterTest {
                 counter.declined().toString());
     }
 
+    /**
+     * PostgreSQL 16 and 17 write archive versions 1.15 (compression as one byte) and 1.16 (each
+     * entry with the relation's kind after its access method); no such pg_dump is installable
+     * here, so this machine's archive is rewritten into them, field by field as
+     * pg_backup_archiver.c's WriteHead and WriteToc order them, and must count the same.
+     */
+    @Test
+    void archiveVersionsOfPostgreSql16And17AreRead() throws Exception {
+        assertEquals(14, archive[6], "this rewrite starts from a 1.14 archive (PostgreSQL 12 to 15)");
+        for (int minor : new int[] {15, 16}) {
+            byte[] rewritten = rewrite(archive, minor);
+            ArchiveRowCounter counter = readThrough(rewritten, 0, 3, 4096);
+            assertEquals(Optional.empty(), counter.declined(), "1." + minor);
+            assertEquals(countStar(), new TreeMap<>(counter.counts().orElseThrow()), "1." + minor);
+        }
+    }
+
+    /** A 1.14 archive (integers of 4 bytes, offsets of 8) as version 1.{@code minor}, 15 or 16. */
+    private static byte[] rewrite(byte[] a, int minor) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] head = java.util.Arrays.copyOf(a, 11); // magic, version, sizes, format
+        head[6] = (byte) minor;
+        out.write(head, 0, head.length);
+        out.write(0); // compression algorithm: none (was an integer level, 0)
+        int p = 11 + 5;
+        int headerEnd = p + 7 * 5; // creation time
+        for (int i = 0; i < 3; i++) {
+            headerEnd = skipString(a, headerEnd);
+        }
+        int entries = intAt(a, headerEnd);
+        headerEnd += 5;
+        out.write(a, p, headerEnd - p);
+        p = headerEnd;
+        for (int e = 0; e < entries; e++) {
+            int q = p + 5 + 5; // dump id, had dumper
+            q = skipString(a, skipString(a, skipString(a, skipString(a, q)))); // table oid, oid, tag, desc
+            q += 5; // section
+            for (int i = 0; i < 6; i++) {
+                q = skipString(a, q); // defn, drop, copy, namespace, tablespace, table access method
+            }
+            out.write(a, p, q - p);
+            if (minor >= 16) {
+                out.write(new byte[] {0, 'r', 0, 0, 0}, 0, 5); // relkind
+            }
+            p = q;
+            q = skipString(a, skipString(a, q)); // owner, with oids
+            while (intAt(a, q) >= 0) {
+                q = skipString(a, q); // dependencies
+            }
+            q += 5 + 1 + 8; // the null string that ends them, the offset's flag and bytes
+            out.write(a, p, q - p);
+            p = q;
+        }
+        out.write(a, p, a.length - p);
+        return out.toByteArray();
+    }
+
+    private static int intAt(byte[] a, int p) {
+        int v = (a[p + 1] & 0xff) | (a[p + 2] & 0xff) << 8 | (a[p + 3] & 0xff) << 16 | (a[p + 4] & 0xff) << 24;
+        return a[p] != 0 ? -v : v;
+    }
+
+    private static int skipString(byte[] a, int p) {
+        int len = intAt(a, p);
+        return p + 5 + Math.max(len, 0);
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
