@@ -257,12 +257,7 @@ class LauncherScriptTest {
         Run second = launch(env, "report", "--format", "json");
         assertEquals(new Run(1, "aot=cache\nran: report --format json\n", ""), second);
 
-        try (var f = new java.io.RandomAccessFile(cache.toFile(), "rw")) {
-            for (long at : new long[] {100, f.length() / 2}) {
-                f.seek(at);
-                f.write(new byte[] {0x55, (byte) 0xaa, 0x55, (byte) 0xaa, 0x55, (byte) 0xaa, 0x55, (byte) 0xaa});
-            }
-        }
+        damage(cache);
         Run damaged = launch(env, "report", "--format", "json");
         assertEquals(new Run(1, "aot=cache\nran: report --format json\n", ""), damaged, "a damaged cache is ignored");
         // and not kept: the JVM's complaint about it makes the next run record a new one
@@ -273,6 +268,13 @@ class LauncherScriptTest {
         assertFalse(Files.exists(log), "the complaint went with the damaged cache");
         assertEquals(new Run(1, "aot=cache\nran: report --format json\n", ""), launch(env, "report", "--format", "json"));
         assertEquals(0, Files.size(log), "a good cache leaves its log empty: " + Files.readString(log));
+        // Refused again (here damaged again; in life, something in the environment): no recording
+        // every other run, the class-data archive instead, for this jar.
+        damage(cache);
+        assertEquals(new Run(1, "aot=cache\nran: report --format json\n", ""), launch(env, "report", "--format", "json"));
+        assertEquals(new Run(1, "aot=archive\nran: report --format json\n", ""), launch(env, "report", "--format", "json"),
+                "a cache refused twice is not recorded a third time");
+        assertEquals(1, launcherFiles(".report.aot.failed").size(), launcherFiles("").toString());
 
         writeHelloJar("two");
         Files.setLastModifiedTime(repo.resolve("orchestrator/target/lifeboat.jar"), FileTime.from(Instant.now().plusSeconds(5)));
@@ -326,16 +328,21 @@ class LauncherScriptTest {
         // (it then runs without one until the jar changes: said in the launcher)
         List<String> archives = launcherFiles(".report.jsa");
         assertEquals(1, archives.size(), launcherFiles("").toString());
-        try (var f = new java.io.RandomAccessFile(repo.resolve("orchestrator/target/launcher").resolve(archives.get(0)).toFile(), "rw")) {
+        damage(repo.resolve("orchestrator/target/launcher").resolve(archives.get(0)));
+        Run damaged = launch(env, "report");
+        assertEquals(1, damaged.exit(), damaged.toString());
+        assertEquals("aot=archive\nran: report\n", damaged.out(), "a damaged archive is ignored");
+        assertFalse(damaged.err().contains("fatal error"), damaged.err());
+    }
+
+    /** Flips bytes in the header and the middle of a cache or archive file. */
+    private static void damage(Path file) throws IOException {
+        try (var f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
             for (long at : new long[] {100, f.length() / 2}) {
                 f.seek(at);
                 f.write(new byte[] {0x55, (byte) 0xaa, 0x55, (byte) 0xaa, 0x55, (byte) 0xaa, 0x55, (byte) 0xaa});
             }
         }
-        Run damaged = launch(env, "report");
-        assertEquals(1, damaged.exit(), damaged.toString());
-        assertEquals("aot=archive\nran: report\n", damaged.out(), "a damaged archive is ignored");
-        assertFalse(damaged.err().contains("fatal error"), damaged.err());
     }
 
     @Test
