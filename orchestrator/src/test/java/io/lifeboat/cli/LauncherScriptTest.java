@@ -324,15 +324,21 @@ class LauncherScriptTest {
         assertEquals(new Run(1, "aot=archive\nran: report\n", ""), launch(env, "report"));
         assertEquals(new Run(1, "aot=archive\nran: report\n", ""), launch(env, "report"));
 
-        // the archive is checked too: damaged, it is ignored, with the JVM's own warning on stderr
-        // (it then runs without one until the jar changes: said in the launcher)
-        List<String> archives = launcherFiles(".report.jsa");
+        // the archive is checked too: damaged, it is ignored, with the JVM's own warning on stderr,
+        // and the next run writes a new one
+        List<String> archives = launcherFiles(".report.jsa").stream().filter(n -> n.endsWith(".jsa")).toList();
         assertEquals(1, archives.size(), launcherFiles("").toString());
-        damage(repo.resolve("orchestrator/target/launcher").resolve(archives.get(0)));
+        Path archive = repo.resolve("orchestrator/target/launcher").resolve(archives.get(0));
+        damage(archive);
+        byte[] damagedBytes = Files.readAllBytes(archive);
         Run damaged = launch(env, "report");
         assertEquals(1, damaged.exit(), damaged.toString());
         assertEquals("aot=archive\nran: report\n", damaged.out(), "a damaged archive is ignored");
         assertFalse(damaged.err().contains("fatal error"), damaged.err());
+        assertEquals(new Run(1, "aot=archive\nran: report\n", ""), launch(env, "report"), "the damaged archive is written anew");
+        assertTrue(Files.exists(archive) && !java.util.Arrays.equals(damagedBytes, Files.readAllBytes(archive)),
+                "a new archive replaced the damaged one");
+        assertEquals(new Run(1, "aot=archive\nran: report\n", ""), launch(env, "report"), "and maps without a word");
     }
 
     /** Flips bytes in the header and the middle of a cache or archive file. */
