@@ -51,6 +51,7 @@ final class ArchiveRowCounter extends DumpTap {
     private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
     /** What pg_dump writes after a table's rows (pg_dump.c, dumpTableData_copy): not rows. */
     private static final byte[] END_OF_DATA = "\\.\n\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int END_OF_DATA_LINE_BREAKS = (int) lineBreaks(END_OF_DATA, 0, END_OF_DATA.length);
 
     private enum Phase { HEADER, TOC, BLOCK, CHUNK_LENGTH, CHUNK, LO_OID, LO_CHUNK_LENGTH, LO_CHUNK, DECLINED }
 
@@ -95,10 +96,7 @@ final class ArchiveRowCounter extends DumpTap {
      * table's block was seen; empty before, or when it declined.
      */
     synchronized Optional<Map<String, Long>> counts() {
-        if (!ended || declined.isPresent() || phase != Phase.BLOCK || smallLength > 0) {
-            return Optional.empty();
-        }
-        return Optional.of(Map.copyOf(counts));
+        return ended && declined().isEmpty() ? Optional.of(Map.copyOf(counts)) : Optional.empty();
     }
 
     /** Why it stopped counting, or, once the stream ended, why it has no counts. */
@@ -359,30 +357,23 @@ final class ArchiveRowCounter extends DumpTap {
         smallLength = 0;
         long v = integerAt(small, 0);
         switch (phase) {
-            case CHUNK_LENGTH -> {
-                if (v == 0) {
+            case LO_OID -> phase = v == 0 ? Phase.BLOCK : Phase.LO_CHUNK_LENGTH;
+            case CHUNK_LENGTH, LO_CHUNK_LENGTH -> {
+                boolean tableData = phase == Phase.CHUNK_LENGTH;
+                if (v < 0) {
+                    decline((tableData ? "a data chunk" : "a large object chunk") + " of length " + v);
+                    return end;
+                }
+                if (v > 0) {
+                    chunkLeft = v;
+                    phase = tableData ? Phase.CHUNK : Phase.LO_CHUNK;
+                } else if (tableData) { // the block's end
                     if (table != null) {
                         counts.merge(table, rows - endOfDataLineBreaks(), Long::sum);
                     }
                     phase = Phase.BLOCK;
-                } else if (v < 0) {
-                    decline("a data chunk of length " + v);
-                    return end;
-                } else {
-                    chunkLeft = v;
-                    phase = Phase.CHUNK;
-                }
-            }
-            case LO_OID -> phase = v == 0 ? Phase.BLOCK : Phase.LO_CHUNK_LENGTH;
-            case LO_CHUNK_LENGTH -> {
-                if (v == 0) {
+                } else { // the large object's end
                     phase = Phase.LO_OID;
-                } else if (v < 0) {
-                    decline("a large object chunk of length " + v);
-                    return end;
-                } else {
-                    chunkLeft = v;
-                    phase = Phase.LO_CHUNK;
                 }
             }
             default -> throw new IllegalStateException(phase.name());
@@ -411,7 +402,7 @@ final class ArchiveRowCounter extends DumpTap {
         if (dataBytes < m || !Arrays.equals(tail, 1, 1 + m, END_OF_DATA, 0, m)) {
             return 0;
         }
-        return dataBytes == m || tail[0] == '\n' ? 3 : 0;
+        return dataBytes == m || tail[0] == '\n' ? END_OF_DATA_LINE_BREAKS : 0;
     }
 
     private int gather(byte[] b, int off, int end, int need) {

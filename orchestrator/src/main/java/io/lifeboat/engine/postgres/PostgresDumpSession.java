@@ -102,17 +102,10 @@ final class PostgresDumpSession implements DumpSession {
      * there is none; the lookup is one catalog query.)
      */
     private void countExtensionConfigurationTables(Map<String, Long> counts) throws SQLException {
-        List<String[]> tables = new ArrayList<>();
-        try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("""
-                     SELECT n.nspname, c.relname FROM pg_extension e CROSS JOIN LATERAL unnest(e.extconfig) AS config(oid)
-                     JOIN pg_class c ON c.oid = config.oid JOIN pg_namespace n ON n.oid = c.relnamespace
-                     WHERE c.relkind = 'r'""")) {
-            while (rs.next()) {
-                tables.add(new String[] {rs.getString(1), rs.getString(2)});
-            }
-        }
-        for (String[] t : tables) {
+        for (String[] t : tables("""
+                SELECT n.nspname, c.relname FROM pg_extension e CROSS JOIN LATERAL unnest(e.extconfig) AS config(oid)
+                JOIN pg_class c ON c.oid = config.oid JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.relkind = 'r'""")) {
             String key = t[0] + "." + t[1];
             if (counts.containsKey(key)) {
                 counts.put(key, countStar(t));
@@ -130,24 +123,27 @@ final class PostgresDumpSession implements DumpSession {
 
     private Map<String, Long> countRows() throws SQLException {
         Map<String, Long> counts = new LinkedHashMap<>();
-        try (Statement st = connection.createStatement()) {
-            List<String[]> tables = new ArrayList<>();
-            // Plain tables only ('r'): a partitioned parent ('p') has no rows of its own, and
-            // ONLY keeps inheritance parents from counting their children's rows again.
-            try (ResultSet rs = st.executeQuery("""
-                    SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                    WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-                      AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
-                    ORDER BY 1, 2""")) {
-                while (rs.next()) {
-                    tables.add(new String[] {rs.getString(1), rs.getString(2)});
-                }
-            }
-            for (String[] t : tables) {
-                counts.put(t[0] + "." + t[1], countStar(t));
-            }
-            return counts;
+        // Plain tables only ('r'): a partitioned parent ('p') has no rows of its own, and ONLY
+        // (in countStar) keeps inheritance parents from counting their children's rows again.
+        for (String[] t : tables("""
+                SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+                  AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
+                ORDER BY 1, 2""")) {
+            counts.put(t[0] + "." + t[1], countStar(t));
         }
+        return counts;
+    }
+
+    /** Schema and name of each table the query lists (in its first two columns). */
+    private List<String[]> tables(String sql) throws SQLException {
+        List<String[]> tables = new ArrayList<>();
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                tables.add(new String[] {rs.getString(1), rs.getString(2)});
+            }
+        }
+        return tables;
     }
 
     private static String ident(String name) {
