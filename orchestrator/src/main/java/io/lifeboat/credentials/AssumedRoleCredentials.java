@@ -40,7 +40,8 @@ final class AssumedRoleCredentials implements AwsCredentialsProvider, SdkAutoClo
         this.roleArn = config.roleArn();
         this.source = source;
         StsClientBuilder builder = StsClient.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(TIMEOUT).socketTimeout(TIMEOUT))
+                .httpClientBuilder(UrlConnectionHttpClient.builder().tlsTrustManagersProvider(new LazyTrustManagers())
+                        .connectionTimeout(TIMEOUT).socketTimeout(TIMEOUT))
                 .credentialsProvider(source)
                 // Custom endpoints rarely care about the region, but the signature needs one.
                 .region(Region.of(region.orElse("us-east-1")));

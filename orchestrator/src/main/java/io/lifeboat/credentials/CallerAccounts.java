@@ -52,7 +52,8 @@ public final class CallerAccounts {
             return new Answer(Optional.empty(), e.getMessage());
         }
         StsClientBuilder builder = StsClient.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(TIMEOUT).socketTimeout(TIMEOUT))
+                .httpClientBuilder(UrlConnectionHttpClient.builder().tlsTrustManagersProvider(new LazyTrustManagers())
+                        .connectionTimeout(TIMEOUT).socketTimeout(TIMEOUT))
                 .credentialsProvider(source)
                 .region(Region.of(target.region().orElse("us-east-1")));
         config.assumeRole().flatMap(r -> r.stsEndpoint()).ifPresent(builder::endpointOverride);

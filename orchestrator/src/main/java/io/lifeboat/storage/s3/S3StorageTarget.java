@@ -6,6 +6,7 @@ import io.lifeboat.config.CredentialsConfig;
 import io.lifeboat.config.TargetConfig;
 import io.lifeboat.config.TargetConfig.ChecksumMode;
 import io.lifeboat.credentials.AwsCredentials;
+import io.lifeboat.credentials.LazyTrustManagers;
 import io.lifeboat.credentials.Side;
 import io.lifeboat.storage.ObjectInfo;
 import io.lifeboat.storage.ObjectUpload;
@@ -133,6 +134,7 @@ public final class S3StorageTarget implements StorageTarget {
     private static S3Client buildClient(TargetConfig config, AwsCredentialsProvider credentials) {
         S3ClientBuilder builder = S3Client.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .tlsTrustManagersProvider(new LazyTrustManagers())
                         .connectionTimeout(Duration.ofSeconds(CONNECT_TIMEOUT_SECONDS))
                         .socketTimeout(Duration.ofSeconds(SOCKET_TIMEOUT_SECONDS)))
                 .credentialsProvider(credentials)
