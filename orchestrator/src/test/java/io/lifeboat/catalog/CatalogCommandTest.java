@@ -1,5 +1,6 @@
 package io.lifeboat.catalog;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,7 @@ import io.lifeboat.testing.Cli;
 import io.lifeboat.testing.SampleSource;
 import io.lifeboat.testing.TestDirs;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -129,6 +131,34 @@ class CatalogCommandTest {
         // The original catalog had both already: sync keeps its own records.
         Cli.Run original = Cli.run("--config", cfg.toString(), "catalog", "sync", "--format", "json");
         assertEquals(0, JSON.readTree(original.out()).get("sources").get(0).get("added").asInt(), original.all());
+    }
+
+    /**
+     * The catalog is the record, not a precondition: with its H2 file damaged, a backup and a drill
+     * still run (the H2 catalog opens while the job starts), each says that its run is not recorded
+     * and why, and the damaged file is left as it was for a person to look at.
+     */
+    @Test
+    void aCatalogThatCannotBeOpenedStopsNeitherABackupNorADrill() throws IOException {
+        Path state = dirs.dir.resolve("state");
+        Files.createDirectories(state);
+        Path h2 = state.resolve("lifeboat.mv.db");
+        byte[] damaged = "not an H2 file: the catalog was damaged here\n".repeat(400).getBytes(StandardCharsets.US_ASCII);
+        Files.write(h2, damaged);
+        Path cfg = config(state, source.port());
+
+        Cli.Run backup = Cli.run("--config", cfg.toString(), "backup", "run", "shop", "--format", "json");
+        assertEquals(0, backup.exitCode(), backup.all());
+        assertTrue(backup.err().contains("warning: the run is not recorded: cannot open the catalog"), backup.err());
+        JsonNode doc = JSON.readTree(backup.out());
+        assertEquals("ok", doc.get("status").asText());
+        assertTrue(doc.get("warnings").toString().contains("the run is not recorded"), doc.toString());
+        assertTrue(Files.exists(dirs.dir.resolve("repo").resolve("shop")), "the backup was stored");
+
+        Cli.Run drill = Cli.run("--config", cfg.toString(), "drill", "run", "shop-drill");
+        assertEquals(0, drill.exitCode(), drill.all());
+        assertTrue(drill.err().contains("the run is not recorded: cannot open the catalog"), drill.err());
+        assertArrayEquals(damaged, Files.readAllBytes(h2), "the damaged catalog is left as it was");
     }
 
     @Test
