@@ -158,9 +158,10 @@ public final class ClientRun {
     public static Finished restore(ToolProcess started, InputStream dump, Duration limit, Duration grace) {
         try (ToolProcess child = started) {
             AtomicBoolean stopped = new AtomicBoolean();
-            ScheduledFuture<?> watchdog = watch(child, stopped, limit);
+            AtomicBoolean stopFeeding = new AtomicBoolean();
+            ScheduledFuture<?> watchdog = watch(child, stopped, stopFeeding, limit);
             try {
-                IOException readFailure = StreamPump.pump(dump, child.stdin(), stopped::get);
+                IOException readFailure = StreamPump.pump(dump, child.stdin(), stopFeeding::get);
                 if (readFailure != null) {
                     child.kill();
                 }
@@ -174,9 +175,22 @@ public final class ClientRun {
     }
 
     private static ScheduledFuture<?> watch(ToolProcess child, AtomicBoolean stopped, Duration limit) {
+        return watch(child, stopped, stopped, limit);
+    }
+
+    /**
+     * At the deadline: {@code stopped} (how the run is judged), the kill, then {@code stopFeeding}
+     * (which ends the feeding of the tool's input). In that order: a tool whose input ended
+     * before the kill reached it exited on its own, complaining of a short input ("pg_restore:
+     * error: could not read from input file: end of file"), and that complaint, which is not
+     * why it stopped, went into the drill's reason (DrillRunnerTest, about one CI run in many).
+     */
+    private static ScheduledFuture<?> watch(ToolProcess child, AtomicBoolean stopped, AtomicBoolean stopFeeding,
+                                            Duration limit) {
         return WATCHDOG.schedule(() -> {
             stopped.set(true);
             child.kill();
+            stopFeeding.set(true);
         }, limit.toMillis(), TimeUnit.MILLISECONDS);
     }
 
