@@ -308,6 +308,10 @@ class LauncherScriptTest {
                 "a damaged cache is recorded anew");
         assertFalse(java.util.Arrays.equals(damagedBytes, Files.readAllBytes(cacheTwo)), "a new cache replaced the damaged one");
         assertEquals(new Run(1, "aot=cache\nran: report --format json\n", ""), launch(env, "report", "--format", "json"));
+        // a cache without its sum (its assembly stopped between the two renames) is not mapped unchecked
+        Files.delete(cacheTwo.resolveSibling(cacheTwo.getFileName() + ".sum"));
+        assertEquals(new Run(1, "aot=record\nran: report --format json\n", ""), launch(env, "report", "--format", "json"));
+        assertEquals(new Run(1, "aot=cache\nran: report --format json\n", ""), launch(env, "report", "--format", "json"));
         assertEquals("aot=none", launch(env, "--version").out.lines().findFirst().orElseThrow(),
                 "only the report uses it");
 
