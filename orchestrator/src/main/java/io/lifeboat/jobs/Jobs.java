@@ -29,14 +29,11 @@ import io.lifeboat.drills.DrillProgress;
 import io.lifeboat.drills.DrillResult;
 import io.lifeboat.storage.StorageTarget;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs backups, drills and audits under their job lock and records each run in the catalog.
@@ -188,20 +185,12 @@ public final class Jobs {
      */
     private CatalogOpening openCatalog(LifeboatConfig config, Consumer<String> warnings) {
         if (config.catalog().isPostgres()) {
-            List<String> problems = new ArrayList<>();
-            Optional<Catalog> catalog = openCatalogOrWarn(config, problems::add);
-            problems.forEach(warnings);
-            return new CatalogOpening(CompletableFuture.completedFuture(catalog), List.of(), warnings, true);
+            return new CatalogOpening(CompletableFuture.completedFuture(openCatalogOrWarn(config, warnings)), List.of(),
+                    warnings, true);
         }
         List<String> problems = new CopyOnWriteArrayList<>();
-        LoggerFactory.getILoggerFactory(); // (bound on this thread first: see Opening.start)
-        CompletableFuture<Optional<Catalog>> opening = CompletableFuture.supplyAsync(() -> openCatalogOrWarn(config, problems::add),
-                task -> {
-                    Thread thread = new Thread(task, "lifeboat-open-catalog");
-                    thread.setDaemon(true);
-                    thread.start();
-                });
-        return new CatalogOpening(opening, problems, warnings, false);
+        return new CatalogOpening(Opening.onThreadOfItsOwn("lifeboat-open-catalog", () -> openCatalogOrWarn(config, problems::add)),
+                problems, warnings, false);
     }
 
     /**
@@ -230,15 +219,7 @@ public final class Jobs {
         }
 
         Optional<Catalog> get() {
-            Optional<Catalog> catalog;
-            try {
-                catalog = future.join();
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r;
-                }
-                throw e;
-            }
+            Optional<Catalog> catalog = Opening.join(future);
             if (!said) {
                 said = true;
                 problems.forEach(warnings);

@@ -23,20 +23,30 @@ final class Opening<T extends AutoCloseable> implements AutoCloseable {
     }
 
     static <T extends AutoCloseable> Opening<T> start(String threadName, Supplier<T> opener) {
+        return new Opening<>(onThreadOfItsOwn(threadName, opener));
+    }
+
+    /** {@code work} on a new daemon thread named {@code threadName}; {@link #join} waits for it. */
+    static <T> CompletableFuture<T> onThreadOfItsOwn(String threadName, Supplier<T> work) {
         // SLF4J binds its provider at the first logging call. Bound here, on the caller's thread,
-        // before the opener's thread logs: two threads binding at once made SLF4J queue one's
-        // calls and print a three-line "replay" warning on stderr after every backup and drill.
+        // before the new thread logs: two threads binding at once made SLF4J queue one's calls
+        // and print a three-line "replay" warning on stderr after every backup and drill.
         LoggerFactory.getILoggerFactory();
-        return new Opening<>(CompletableFuture.supplyAsync(opener, task -> {
+        return CompletableFuture.supplyAsync(work, task -> {
             Thread thread = new Thread(task, threadName);
             thread.setDaemon(true); // never keeps a finished command's JVM alive
             thread.start();
-        }));
+        });
     }
 
     /** Waits until the resource is open and hands it over; throws what opening it threw. */
     T take() {
         taken = true;
+        return join(future);
+    }
+
+    /** Waits for {@code future}; throws what its work threw, not wrapped. */
+    static <T> T join(CompletableFuture<T> future) {
         try {
             return future.join();
         } catch (CompletionException e) {
