@@ -54,4 +54,17 @@ else
   echo "prepare: tools/terraform-check packages already match package-lock.json"
 fi
 
+# Terraform and its AWS provider for TerraformCliTest (fmt, init, validate, plan of terraform/).
+# Neither can be installed here (Debian does not package Terraform; HashiCorp's registry is out of
+# reach): this kind of machine comes with terraform on the PATH and the provider unpacked in
+# /opt/tf-plugins. Said here, at the start, so a machine without them is plain before the tests fail.
+tf_mirror=${LIFEBOAT_TF_PLUGIN_MIRROR:-/opt/tf-plugins}
+if ! command -v terraform >/dev/null; then
+  echo "prepare: WARNING: no terraform on the PATH: TerraformCliTest will fail" >&2
+elif ! compgen -G "$tf_mirror/registry.terraform.io/hashicorp/aws/*/linux_amd64" >/dev/null; then
+  echo "prepare: WARNING: no hashicorp/aws provider in $tf_mirror (set LIFEBOAT_TF_PLUGIN_MIRROR): TerraformCliTest will fail" >&2
+else
+  echo "prepare: $(terraform version | head -1), AWS provider $(ls "$tf_mirror/registry.terraform.io/hashicorp/aws" | sort -V | tail -1) in $tf_mirror"
+fi
+
 echo "prepare: ready (age $(age --version), $(zstd --version | head -1), $(pg_dump --version))"

@@ -23,7 +23,7 @@ module "writer" {
   prefix        = var.prefix
   principal_arn = var.production_principal_arn
   external_id   = var.writer_external_id
-  kms_key_arn   = module.vault.kms_key_arn
+  kms_key       = module.vault.kms_key
 }
 
 module "reader" {
@@ -33,5 +33,5 @@ module "reader" {
   prefix        = var.prefix
   principal_arn = var.drill_principal_arn
   external_id   = var.reader_external_id
-  kms_key_arn   = module.vault.kms_key_arn
+  kms_key       = module.vault.kms_key
 }

@@ -29,11 +29,11 @@ resource "aws_iam_role_policy" "s3" {
 }
 
 resource "aws_iam_role_policy" "kms" {
-  count = var.kms_key_arn == null ? 0 : 1
+  count = var.kms_key == null ? 0 : 1
   name  = "${var.name}-kms"
   role  = aws_iam_role.this.id
 
   policy = templatefile("${local.policies}/${var.side}-kms.json", {
-    kms_key_arn = var.kms_key_arn
+    kms_key_arn = var.kms_key.arn
   })
 }

@@ -39,9 +39,9 @@ variable "max_session_duration" {
   type        = number
 }
 
-variable "kms_key_arn" {
+variable "kms_key" {
   description = "The vault's SSE-KMS key, or null with SSE-S3."
-  type        = string
+  type        = object({ arn = string })
 }
 
 variable "tags" {

@@ -13,6 +13,11 @@ output "region" {
   value       = aws_s3_bucket.vault.region
 }
 
+output "kms_key" {
+  description = "The SSE-KMS key as an object ({ arn }), or null with SSE-S3: for writer-role and reader-role, whose count of KMS policies must be known before the key exists."
+  value       = var.kms_key_enabled ? { arn = aws_kms_key.vault[0].arn } : null
+}
+
 output "kms_key_arn" {
   description = "The SSE-KMS key's ARN, or null with SSE-S3. Writer and reader roles need kms:GenerateDataKey and kms:Decrypt on it respectively."
   value       = var.kms_key_enabled ? aws_kms_key.vault[0].arn : null

@@ -12,6 +12,6 @@ module "role" {
   principal_arn        = var.principal_arn
   external_id          = var.external_id
   max_session_duration = var.max_session_duration
-  kms_key_arn          = var.kms_key_arn
+  kms_key              = var.kms_key
   tags                 = var.tags
 }

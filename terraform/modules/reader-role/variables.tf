@@ -36,9 +36,9 @@ variable "max_session_duration" {
   default     = 3600
 }
 
-variable "kms_key_arn" {
-  description = "The vault's SSE-KMS key (backup-vault output kms_key_arn), or null with SSE-S3."
-  type        = string
+variable "kms_key" {
+  description = "The vault's SSE-KMS key, the backup-vault output kms_key ({ arn }), or null with SSE-S3. An object rather than the ARN: whether the role gets a KMS policy must be known at plan time, before the key and its ARN exist."
+  type        = object({ arn = string })
   default     = null
 }
 
