@@ -23,6 +23,7 @@ import io.lifeboat.engine.Engines;
 import io.lifeboat.engine.postgres.PostgresEngine;
 import io.lifeboat.storage.StorageTarget;
 import io.lifeboat.testing.Cli;
+import io.lifeboat.testing.ConsoleCapture;
 import io.lifeboat.testing.LifeboatProcess;
 import io.lifeboat.testing.SampleSource;
 import java.io.IOException;
@@ -291,6 +292,43 @@ class BackupRunTest {
         String compression = Integer.parseInt(bytes.get(6)) >= 15 ? bytes.get(11) : bytes.get(12);
         assertTrue(!"0".equals(compression),
                 "the archive's data is compressed (header bytes " + bytes + ")");
+    }
+
+    /**
+     * The fallback's own failure: the archive cannot be read, and counting in the dump's snapshot
+     * fails too, because the server ended lifeboat's session (here the pg_dump wrapper, once the
+     * real pg_dump is done, terminates the session that holds the snapshot, idle in its
+     * transaction). The backup fails with the database's reason, and nothing is left that looks
+     * complete. The warning that the rows are being counted in the database is logged first.
+     */
+    @Test
+    void aFailedCountInTheDumpsSnapshotFailsTheBackupAndLeavesNothing() throws Exception {
+        PostgresInstallation real = source.pg.installation();
+        Path bin = Files.createDirectories(dir.resolve("compressing-pg-dump-then-terminating"));
+        Path wrapper = bin.resolve("pg_dump");
+        Files.writeString(wrapper, "#!/bin/sh\n'" + real.tool("pg_dump") + "' \"$@\" --compress=1 || exit $?\n"
+                + "'" + real.tool("psql") + "' -X -At -h '" + source.pg.socketDir() + "' -p " + source.pg.port()
+                + " -U postgres -d shop -c \"SELECT 'terminated ' || count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                + " WHERE datname = 'shop' AND state = 'idle in transaction'\" >&2\n");
+        assertTrue(wrapper.toFile().setExecutable(true));
+        Application app = new Application(new Engines(new PostgresEngine(() -> PostgresInstallations.of(
+                List.of(new PostgresInstallation(real.major(), bin, real.version()))))), Clock.systemUTC());
+        LifeboatConfig config = app.loadConfig(fileTargetConfig());
+        SourceConfig shop = config.source("shop");
+        LifeboatException[] failure = new LifeboatException[1];
+        String logs = ConsoleCapture.during(() -> {
+            try (StorageTarget writer = app.openForWriting(config.targetOf(shop))) {
+                failure[0] = assertThrows(LifeboatException.class, () -> app.pipeline(config, shop, writer).run(shop, Progress.NONE));
+            }
+        });
+        LifeboatException e = failure[0];
+        assertEquals(1, e.exitCode().code(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("counting rows of source shop in the dump's snapshot failed: "), e.getMessage());
+        assertTrue(e.getMessage().contains("terminating connection due to administrator command"), e.getMessage());
+        assertTrue(logs.contains("source shop: the row counts could not be read from pg_dump's archive (")
+                && logs.contains("compressed") && logs.contains("); counting each table in the dump's snapshot instead"), logs);
+        // Neither data object nor manifest nor partial file is left behind.
+        assertEquals(List.of(), filesUnder(dir.resolve("repo")));
     }
 
     /**

@@ -8,20 +8,17 @@ import io.lifeboat.credentials.AwsCredentials;
 import io.lifeboat.storage.ObjectUpload;
 import io.lifeboat.storage.PutOptions;
 import io.lifeboat.storage.StorageException;
+import io.lifeboat.testing.ConsoleCapture;
 import io.lifeboat.testing.S3ProxyServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -51,25 +48,18 @@ class S3StorageSecretsTest {
 
     @Test
     void noFailureMessageOrLogLineContainsASecretKey() throws Exception {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream originalErr = System.err;
-        PrintStream originalOut = System.out;
-        System.setErr(new PrintStream(new Tee(originalErr, captured), true, StandardCharsets.UTF_8));
-        System.setOut(new PrintStream(new Tee(originalOut, captured), true, StandardCharsets.UTF_8));
-        String secret;
-        try (S3ProxyServer server = S3ProxyServer.start(dir.resolve("s3"))) {
-            secret = server.secretKey();
-            provokeEverything(server);
-        } finally {
-            System.setErr(originalErr);
-            System.setOut(originalOut);
-        }
-        String logs = captured.toString(StandardCharsets.UTF_8);
+        String[] secret = new String[1];
+        String logs = ConsoleCapture.during(() -> {
+            try (S3ProxyServer server = S3ProxyServer.start(dir.resolve("s3"))) {
+                secret[0] = server.secretKey();
+                provokeEverything(server);
+            }
+        });
         // The capture works: the failed abort after the server went away was logged.
         assertTrue(logs.contains("AbortIncompleteMultipartUpload"), "log capture saw nothing:\n" + logs);
         assertEquals(10, failures.size(), failures.toString());
 
-        for (String key : List.of(secret, WRONG_SECRET)) {
+        for (String key : List.of(secret[0], WRONG_SECRET)) {
             for (Throwable failure : failures) {
                 String everything = stackTrace(failure);
                 assertFalse(everything.contains(key), "a secret key is in:\n" + everything);
@@ -162,40 +152,5 @@ class S3StorageSecretsTest {
         StringWriter out = new StringWriter();
         t.printStackTrace(new PrintWriter(out));
         return t + "\n" + out;
-    }
-
-    /** Writes to the console and to the capture buffer. */
-    private static final class Tee extends OutputStream {
-        private final OutputStream console;
-        private final ByteArrayOutputStream capture;
-
-        Tee(OutputStream console, ByteArrayOutputStream capture) {
-            this.console = console;
-            this.capture = capture;
-        }
-
-        @Override
-        public void write(int b) {
-            synchronized (capture) {
-                capture.write(b);
-            }
-            try {
-                console.write(b);
-            } catch (java.io.IOException ignored) {
-                // the console is a courtesy
-            }
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            synchronized (capture) {
-                capture.write(b, off, len);
-            }
-            try {
-                console.write(b, off, len);
-            } catch (java.io.IOException ignored) {
-                // the console is a courtesy
-            }
-        }
     }
 }
