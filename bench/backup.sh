@@ -19,6 +19,8 @@
 # (page cache, disk write-back, thermal) hits every contender alike; the median is reported.
 # One untimed warm-up dump first puts the whole database in the page cache, so no contender
 # pays for cold reads that the others do not.
+# lifeboat's first run on a new build records the JVM's AOT cache (seconds more, once per jar):
+# it runs once, untimed, after the warm-up, and its wall time is printed beside the medians.
 #
 # How memory is measured, and what it means:
 #   GNU time's %M is ru_maxrss of the command it waited for. For `bash -c 'a | b | c'` that
@@ -373,6 +375,8 @@ report() {
     done
     printf '%-10s %8.2f %8s %10s %8s %14s %12s   %s\n' "(raw dump)" "$RAW_DUMP_WALL" "-" "-" "-" "-" \
         "$(mib "$RAW_DUMP_BYTES")" "warm-up $(raw_dump_label), 1 run"
+    [[ -z "$LIFEBOAT_FIRST_WALL" ]] || printf '%-10s %8.2f   %s\n' "(lifeboat)" "$LIFEBOAT_FIRST_WALL" \
+        "its first run on this build, untimed, before the rounds: it records the JVM's AOT cache when the jar is new"
     echo "(db CPU: the database server's, part of other CPU: the backend serving the dump, and for lifeboat's PostgreSQL row counts before commit a40c91d, the count(*) of every table)"
     [[ -z "$s3_mib" ]] || echo "loopback S3 server peak RSS: $s3_mib MiB (separate process; not counted as lifeboat's)"
     echo "(peak RSS of a pipeline is its largest single process: see the header of this script)"
@@ -436,6 +440,7 @@ write_json() {
         printf '  "runs": %s,\n  "cores": %s,\n  "commit": "%s",\n  "date": "%s",\n' \
             "$RUNS" "$(nproc)" "$commit" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
         printf '  "lifeboat_java_opts": "%s",\n' "$JAVA_OPTS_FOR_LIFEBOAT"
+        printf '  "lifeboat_first_run_wall_s": %s,\n' "${LIFEBOAT_FIRST_WALL:-null}"
         printf '  "contenders": {'
         for c in "$@"; do
             printf '%s\n    "%s": { "wall_s": %s, "cpu_s": %s, "other_cpu_s": %s, "db_server_cpu_s": %s, "peak_rss_kib": %s, "output_bytes": %s, "walls_s": [%s] }' \
@@ -487,6 +492,9 @@ main() {
     ((${#active[@]})) || die 2 "no contender to run"
 
     warm_up
+    if wants lifeboat; then
+        lifeboat_first_run "$REPO_ROOT/lifeboat" --config "$LIFEBOAT_CONF" backup run bench --format json
+    fi
     : >"$WORK/results.txt"
     local round i n=${#active[@]}
     for ((round = 1; round <= RUNS; round++)); do

@@ -401,6 +401,8 @@ report() {
         printf '%-10s %8.2f %8.2f %10.2f %14.1f   %s\n' "$c" "${wall[$c]}" "${cpu[$c]}" "${other[$c]}" \
             "$(awk -v k="${rss[$c]}" 'BEGIN { print k / 1024 }')" "${walls[$c]}"
     done
+    [[ -z "$LIFEBOAT_FIRST_WALL" ]] || printf '%-10s %8.2f   %s\n' "(lifeboat)" "$LIFEBOAT_FIRST_WALL" \
+        "its first run on this build, untimed, before the rounds: it records the JVM's AOT cache when the jar is new"
     if ((CGROUP)); then
         echo "(CPU s: the contender and its sandbox's $SERVER_NAME server, counted in a cgroup; other CPU: the rest"
         if [[ "$ENGINE" == mariadb ]]; then
@@ -498,6 +500,7 @@ write_json() {
         printf '  "runs": %s,\n  "cores": %s,\n  "commit": "%s",\n  "date": "%s",\n' \
             "$RUNS" "$(nproc)" "$commit" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
         printf '  "lifeboat_java_opts": "%s",\n' "$JAVA_OPTS_FOR_LIFEBOAT"
+        printf '  "lifeboat_first_run_wall_s": %s,\n' "${LIFEBOAT_FIRST_WALL:-null}"
         printf '  "settings_note": "%s",\n' "${SETTINGS_NOTE//\"/\'}"
         printf '  "contenders": {'
         for c in "$@"; do
@@ -586,6 +589,9 @@ main() {
         if wants "$c"; then active+=("$c"); fi
     done
     ((${#active[@]})) || die 2 "no contender to run"
+    if wants lifeboat; then
+        lifeboat_first_run "$REPO_ROOT/lifeboat" --config "$CONF" drill run bench --format json
+    fi
     : >"$RESULTS"
     : >"$STEPS"
     local round i n=${#active[@]}

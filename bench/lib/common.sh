@@ -453,6 +453,24 @@ first_free_port() {
 # orchestrator's test sources, on $S3_PORT; it reads WORK, REPO_ROOT, $WORK/s3-classpath.txt and
 # $WORK/aws-credentials as backup.sh writes them (the same credentials file and profile lifeboat
 # reads, so no secret travels in argv), and sets S3_PID.
+# A command's first run after lifeboat's jar was built records the JVM's AOT cache for that
+# command (see the launcher): seconds more, once per jar, never again until the next build. The
+# benchmarks run it once, untimed, before the rounds, so that every timed run is one a user gets on
+# every later day, and report its wall time beside the medians (LIFEBOAT_FIRST_WALL). Arguments:
+# the command line; its output goes to $WORK/logs/lifeboat.first.{out,err}.
+LIFEBOAT_FIRST_WALL=""
+lifeboat_first_run() {
+    wait_idle
+    log "lifeboat's first run on this build (untimed; records the JVM's AOT cache if the jar is new): ${*: -4}"
+    local t0 t1
+    t0=$(date +%s.%N)
+    "$@" >"$WORK/logs/lifeboat.first.out" 2>"$WORK/logs/lifeboat.first.err" \
+        || { tail -20 "$WORK/logs/lifeboat.first.err" >&2; die 3 "lifeboat's first run failed (log: $WORK/logs/lifeboat.first.err)"; }
+    t1=$(date +%s.%N)
+    LIFEBOAT_FIRST_WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+    log "lifeboat's first run: ${LIFEBOAT_FIRST_WALL} s"
+}
+
 start_s3() {
     S3_DATA="$WORK/s3-data"
     rm -rf "$S3_DATA"
