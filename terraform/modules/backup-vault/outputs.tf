@@ -1,6 +1,7 @@
 output "bucket" {
   description = "The vault bucket's name."
-  value       = aws_s3_bucket.vault.id
+  # .bucket, not .id: the same name, but known at plan time, so the plan shows the roles' policies
+  value = aws_s3_bucket.vault.bucket
 }
 
 output "bucket_arn" {

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lifeboat.terraform.TerraformStaticCheckTest.Result;
+import io.lifeboat.testing.PolicyTemplates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -144,6 +146,32 @@ class TerraformCliTest {
         assertEquals("AES256", sse.path("sse_algorithm").asText(), sse.toString());
     }
 
+    /**
+     * The documents the plan would deploy are those of terraform/policies rendered as the RGW
+     * tests render them (PolicyTemplates) for the same values: the trust and permission policy of
+     * each role and the bucket policy. (The KMS policies name the key's ARN, unknown until apply.)
+     */
+    @Test
+    void thePlanDeploysTheVeryPolicyDocumentsTheRgwTestsApply(@TempDir Path tmp) throws IOException {
+        JsonNode plan = plan(tmp, "prefix = \"prod-eu\"");
+        String bucket = "acme-lifeboat-vault";
+        Map<String, String> writer = Map.of("bucket", bucket, "prefix", "prod-eu",
+                "principal_arn", "arn:aws:iam::111111111111:role/lifeboat-backup-host", "external_id", "writer-external-id-of-the-test");
+        Map<String, String> reader = Map.of("bucket", bucket, "prefix", "prod-eu",
+                "principal_arn", "arn:aws:iam::333333333333:role/lifeboat-drill-host", "external_id", "reader-external-id-of-the-test");
+        assertSameDocument(PolicyTemplates.render("writer-trust", writer),
+                after(plan, "module.writer.module.role.aws_iam_role.this").path("assume_role_policy"));
+        assertSameDocument(PolicyTemplates.render("writer", writer),
+                after(plan, "module.writer.module.role.aws_iam_role_policy.s3").path("policy"));
+        assertSameDocument(PolicyTemplates.render("reader-trust", reader),
+                after(plan, "module.reader.module.role.aws_iam_role.this").path("assume_role_policy"));
+        assertSameDocument(PolicyTemplates.render("reader", reader),
+                after(plan, "module.reader.module.role.aws_iam_role_policy.s3").path("policy"));
+        assertSameDocument(PolicyTemplates.render("vault-bucket", Map.of("bucket", bucket,
+                        "break_glass_principal_arn", "arn:aws:iam::222222222222:role/break-glass")),
+                after(plan, "module.vault.aws_s3_bucket_policy.vault").path("policy"));
+    }
+
     @Test
     void aPrefixWithASlashIsRefusedByThePlanWithTheVariablesMessage(@TempDir Path tmp) {
         Path example = planned(tmp, "prefix = \"prod/\"");
@@ -239,6 +267,12 @@ class TerraformCliTest {
         }
         Collections.sort(created);
         return created;
+    }
+
+    /** A policy the plan shows (a JSON string; absent while unknown) is the rendered template, as JSON. */
+    static void assertSameDocument(String rendered, JsonNode planned) throws IOException {
+        assertTrue(planned.isTextual(), "the plan does not know this policy yet: " + planned);
+        assertEquals(JSON.readTree(rendered), JSON.readTree(planned.asText()));
     }
 
     /** The planned values of one resource. */
