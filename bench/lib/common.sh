@@ -448,11 +448,6 @@ first_free_port() {
     echo "$port"
 }
 
-# The only place that knows how the loopback S3 server is started (backup.sh, profile-backup.sh):
-# S3Proxy on a file-system store, wrapped by io.lifeboat.testing.S3ProxyServer in the
-# orchestrator's test sources, on $S3_PORT; it reads WORK, REPO_ROOT, $WORK/s3-classpath.txt and
-# $WORK/aws-credentials as backup.sh writes them (the same credentials file and profile lifeboat
-# reads, so no secret travels in argv), and sets S3_PID.
 # A command's first run after lifeboat's jar was built records the JVM's AOT cache for that
 # command (see the launcher): seconds more, once per jar, never again until the next build. The
 # benchmarks run it once, untimed, before the rounds, so that every timed run is one a user gets on
@@ -471,6 +466,11 @@ lifeboat_first_run() {
     log "lifeboat's first run: ${LIFEBOAT_FIRST_WALL} s"
 }
 
+# The only place that knows how the loopback S3 server is started (backup.sh, profile-backup.sh):
+# S3Proxy on a file-system store, wrapped by io.lifeboat.testing.S3ProxyServer in the
+# orchestrator's test sources, on $S3_PORT; it reads WORK, REPO_ROOT, $WORK/s3-classpath.txt and
+# $WORK/aws-credentials as backup.sh writes them (the same credentials file and profile lifeboat
+# reads, so no secret travels in argv), and sets S3_PID.
 start_s3() {
     S3_DATA="$WORK/s3-data"
     rm -rf "$S3_DATA"
