@@ -75,6 +75,10 @@ class LauncherScriptTest {
     private Run launch(Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("bash", repo.resolve("lifeboat").toString()));
         command.addAll(List.of(args));
+        return run(command, env);
+    }
+
+    private Run run(List<String> command, Map<String, String> env) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command).directory(repo.toFile());
         pb.environment().put("PATH", repo.resolve("bin") + ":" + System.getenv("PATH"));
         pb.environment().put("LIFEBOAT_JAVA", repo.resolve("bin/java").toString());
@@ -369,6 +373,66 @@ class LauncherScriptTest {
         assertTrue(Files.exists(archive) && !java.util.Arrays.equals(damagedBytes, Files.readAllBytes(archive)),
                 "a new archive replaced the damaged one");
         assertEquals(new Run(1, "aot=archive\nran: report\n", ""), launch(env, "report"), "and maps without a word");
+    }
+
+    /**
+     * Recording takes more memory than running (a backup: 337 MiB against 190-210). Under a
+     * memory limit below 512 MiB, a real one (a memory cgroup of this machine with 300 MiB), the
+     * launcher records nothing, says why in a file beside the jar and runs the command without a
+     * cache; a cache recorded outside the limit is mapped inside it as usual.
+     */
+    @Test
+    void underAMemoryLimitNoCacheIsRecordedButOneMadeOutsideIsMapped() throws Exception {
+        writeHelloJar("one");
+        Map<String, String> env = Map.of("LIFEBOAT_JAVA", jdk25().toString());
+        Path cgroup = memoryCgroup(300L * 1024 * 1024);
+        try {
+            assertEquals(new Run(1, "aot=none\nran: report\n", ""), launchIn(cgroup, env, "report"));
+            assertEquals(List.of(), caches("report"), launcherFiles("").toString());
+            List<String> skipped = launcherFiles(".report.aot.skipped");
+            assertEquals(1, skipped.size(), launcherFiles("").toString());
+            String why = Files.readString(repo.resolve("orchestrator/target/launcher").resolve(skipped.get(0)));
+            assertTrue(why.startsWith("not recorded: memory limit 300 MiB is below 512 MiB"), why);
+
+            assertEquals(new Run(1, "aot=record\nran: report\n", ""), launch(env, "report"), "outside the limit");
+            assertEquals(1, caches("report").size(), launcherFiles("").toString());
+            assertEquals(List.of(), launcherFiles(".skipped"));
+            assertEquals(new Run(1, "aot=cache\nran: report\n", ""), launchIn(cgroup, env, "report"));
+        } finally {
+            Files.deleteIfExists(cgroup);   // rmdir: the processes in it have exited
+        }
+    }
+
+    /** A child of this process's memory cgroup (v1 or v2) with {@code limit} bytes. */
+    private static Path memoryCgroup(long limit) throws IOException {
+        String name = "lifeboat-launcher-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+            String[] f = line.split(":", 3);
+            Path dir;
+            String file;
+            if (List.of(f[1].split(",")).contains("memory")) {
+                dir = Path.of("/sys/fs/cgroup/memory" + f[2]);
+                file = "memory.limit_in_bytes";
+            } else if (f[1].isEmpty() && Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"))) {
+                dir = Path.of("/sys/fs/cgroup" + f[2]);
+                file = "memory.max";
+            } else {
+                continue;
+            }
+            Path child = Files.createDirectory(dir.resolve(name));
+            Files.writeString(child.resolve(file), Long.toString(limit));
+            return child;
+        }
+        throw new AssertionError("no memory cgroup to make a child of in /proc/self/cgroup: the launcher's memory-limit"
+                + " test needs one (machines of this kind have cgroup v1's memory controller, and tests run as root)");
+    }
+
+    /** The launcher, started in {@code cgroup}: the shell moves itself there, then runs it. */
+    private Run launchIn(Path cgroup, Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "echo $$ > \"$1\" && shift && exec \"$@\"", "_",
+                cgroup.resolve("cgroup.procs").toString(), "bash", repo.resolve("lifeboat").toString()));
+        command.addAll(List.of(args));
+        return run(command, env);
     }
 
     private static String cksum(Path file) throws IOException, InterruptedException {
