@@ -7,7 +7,6 @@ import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.StsClientBuilder;
@@ -40,8 +39,7 @@ final class AssumedRoleCredentials implements AwsCredentialsProvider, SdkAutoClo
         this.roleArn = config.roleArn();
         this.source = source;
         StsClientBuilder builder = StsClient.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder().tlsTrustManagersProvider(new LazyTrustManagers())
-                        .connectionTimeout(TIMEOUT).socketTimeout(TIMEOUT))
+                .httpClientBuilder(LazyTrustManagers.urlConnectionClient(TIMEOUT, TIMEOUT))
                 .credentialsProvider(source)
                 // Custom endpoints rarely care about the region, but the signature needs one.
                 .region(Region.of(region.orElse("us-east-1")));

@@ -6,7 +6,6 @@ import io.lifeboat.config.TargetConfig;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.StsClientBuilder;
@@ -52,8 +51,7 @@ public final class CallerAccounts {
             return new Answer(Optional.empty(), e.getMessage());
         }
         StsClientBuilder builder = StsClient.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder().tlsTrustManagersProvider(new LazyTrustManagers())
-                        .connectionTimeout(TIMEOUT).socketTimeout(TIMEOUT))
+                .httpClientBuilder(LazyTrustManagers.urlConnectionClient(TIMEOUT, TIMEOUT))
                 .credentialsProvider(source)
                 .region(Region.of(target.region().orElse("us-east-1")));
         config.assumeRole().flatMap(r -> r.stsEndpoint()).ifPresent(builder::endpointOverride);

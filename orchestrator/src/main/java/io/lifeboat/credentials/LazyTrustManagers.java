@@ -5,12 +5,14 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import software.amazon.awssdk.http.TlsTrustManagersProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
  * The JDK's default trust manager for the AWS SDK's clients, made at the client's first TLS
@@ -35,6 +37,12 @@ public final class LazyTrustManagers implements TlsTrustManagersProvider {
     /** {@code load} makes the trust manager, once, at the first handshake. */
     LazyTrustManagers(Supplier<X509ExtendedTrustManager> load) {
         this.load = load;
+    }
+
+    /** The SDK's URL-connection client as every S3 and STS client of lifeboat's gets it: lazy trust, these timeouts. */
+    public static UrlConnectionHttpClient.Builder urlConnectionClient(Duration connectTimeout, Duration socketTimeout) {
+        return UrlConnectionHttpClient.builder().tlsTrustManagersProvider(new LazyTrustManagers())
+                .connectionTimeout(connectTimeout).socketTimeout(socketTimeout);
     }
 
     @Override

@@ -77,28 +77,24 @@ class TerraformCliTest {
     @Test
     void aValueOfTheWrongTypeIsReportedWithFileAndLine(@TempDir Path tmp) {
         Path example = initialized(tmp);
-        int line = replace(tmp, "modules/backup-vault/main.tf", "  deletion_window_in_days = 30",
+        // the static check does not know types
+        int line = breakPastTheStaticCheck(tmp, "modules/backup-vault/main.tf", "  deletion_window_in_days = 30",
                 "  deletion_window_in_days = \"thirty\"");
         Result r = terraform(example, tmp, "validate", "-no-color");
         assertEquals(1, r.exit(), "terraform validate should have failed:\n" + r.output());
         assertSays(r, "Inappropriate value for attribute \"deletion_window_in_days\": a number is required.");
         assertSays(r, "on ../../modules/backup-vault/main.tf line " + line + ", in resource \"aws_kms_key\" \"vault\"");
-        // the static check does not know types
-        assertStaticCheckAccepts(tmp.resolve("static"), "modules/backup-vault/main.tf", "  deletion_window_in_days = 30",
-                "  deletion_window_in_days = \"thirty\"");
     }
 
     @Test
     void anUnknownFunctionIsReportedWithFileAndLine(@TempDir Path tmp) {
         Path example = initialized(tmp);
-        int line = replace(tmp, "modules/writer-role/variables.tf", "!startswith(var.prefix", "!startswth(var.prefix");
+        // nor function names
+        int line = breakPastTheStaticCheck(tmp, "modules/writer-role/variables.tf", "!startswith(var.prefix", "!startswth(var.prefix");
         Result r = terraform(example, tmp, "validate", "-no-color");
         assertEquals(1, r.exit(), "terraform validate should have failed:\n" + r.output());
         assertSays(r, "There is no function named \"startswth\". Did you mean \"startswith\"?");
         assertSays(r, "on ../../modules/writer-role/variables.tf line " + line);
-        // nor function names
-        assertStaticCheckAccepts(tmp.resolve("static"), "modules/writer-role/variables.tf", "!startswith(var.prefix",
-                "!startswth(var.prefix");
     }
 
     @Test
@@ -120,9 +116,7 @@ class TerraformCliTest {
                         "module.writer.module.role.aws_iam_role.this", "module.writer.module.role.aws_iam_role_policy.kms[0]",
                         "module.writer.module.role.aws_iam_role_policy.s3"),
                 created(plan));
-        JsonNode sse = after(plan, "module.vault.aws_s3_bucket_server_side_encryption_configuration.vault")
-                .path("rule").path(0).path("apply_server_side_encryption_by_default").path(0);
-        assertEquals("aws:kms", sse.path("sse_algorithm").asText(), sse.toString());
+        assertEquals("aws:kms", sseAlgorithm(plan));
     }
 
     @Test
@@ -132,7 +126,7 @@ class TerraformCliTest {
         assertEquals(12, created.size(), created.toString());
         assertTrue(created.stream().noneMatch(a -> a.contains("kms")), created.toString());
         JsonNode bucket = after(plan, "module.vault.aws_s3_bucket.vault");
-        assertEquals("acme-lifeboat-vault", bucket.path("bucket").asText());
+        assertEquals(BUCKET, bucket.path("bucket").asText());
         assertTrue(bucket.path("object_lock_enabled").asBoolean(), bucket.toString());
         assertFalse(bucket.path("force_destroy").asBoolean(true), "force_destroy would let terraform destroy delete every backup");
         JsonNode retention = after(plan, "module.vault.aws_s3_bucket_object_lock_configuration.vault")
@@ -141,9 +135,7 @@ class TerraformCliTest {
         assertEquals(35, retention.path("days").asInt(), retention.toString());
         assertEquals("Enabled", after(plan, "module.vault.aws_s3_bucket_versioning.vault")
                 .path("versioning_configuration").path(0).path("status").asText());
-        JsonNode sse = after(plan, "module.vault.aws_s3_bucket_server_side_encryption_configuration.vault")
-                .path("rule").path(0).path("apply_server_side_encryption_by_default").path(0);
-        assertEquals("AES256", sse.path("sse_algorithm").asText(), sse.toString());
+        assertEquals("AES256", sseAlgorithm(plan));
     }
 
     /**
@@ -154,11 +146,10 @@ class TerraformCliTest {
     @Test
     void thePlanDeploysTheVeryPolicyDocumentsTheRgwTestsApply(@TempDir Path tmp) throws IOException {
         JsonNode plan = plan(tmp, "prefix = \"prod-eu\"");
-        String bucket = "acme-lifeboat-vault";
-        Map<String, String> writer = Map.of("bucket", bucket, "prefix", "prod-eu",
-                "principal_arn", "arn:aws:iam::111111111111:role/lifeboat-backup-host", "external_id", "writer-external-id-of-the-test");
-        Map<String, String> reader = Map.of("bucket", bucket, "prefix", "prod-eu",
-                "principal_arn", "arn:aws:iam::333333333333:role/lifeboat-drill-host", "external_id", "reader-external-id-of-the-test");
+        Map<String, String> writer = Map.of("bucket", BUCKET, "prefix", "prod-eu",
+                "principal_arn", PRODUCTION_PRINCIPAL, "external_id", WRITER_EXTERNAL_ID);
+        Map<String, String> reader = Map.of("bucket", BUCKET, "prefix", "prod-eu",
+                "principal_arn", DRILL_PRINCIPAL, "external_id", READER_EXTERNAL_ID);
         assertSameDocument(PolicyTemplates.render("writer-trust", writer),
                 after(plan, "module.writer.module.role.aws_iam_role.this").path("assume_role_policy"));
         assertSameDocument(PolicyTemplates.render("writer", writer),
@@ -167,8 +158,8 @@ class TerraformCliTest {
                 after(plan, "module.reader.module.role.aws_iam_role.this").path("assume_role_policy"));
         assertSameDocument(PolicyTemplates.render("reader", reader),
                 after(plan, "module.reader.module.role.aws_iam_role_policy.s3").path("policy"));
-        assertSameDocument(PolicyTemplates.render("vault-bucket", Map.of("bucket", bucket,
-                        "break_glass_principal_arn", "arn:aws:iam::222222222222:role/break-glass")),
+        assertSameDocument(PolicyTemplates.render("vault-bucket", Map.of("bucket", BUCKET,
+                        "break_glass_principal_arn", BREAK_GLASS_PRINCIPAL)),
                 after(plan, "module.vault.aws_s3_bucket_policy.vault").path("policy"));
     }
 
@@ -183,20 +174,26 @@ class TerraformCliTest {
     @Test
     void aRetentionModeTheProviderDoesNotKnowIsRefusedByThePlan(@TempDir Path tmp) {
         Path example = planned(tmp, "");
-        int line = replace(tmp, "modules/backup-vault/main.tf", "      mode = \"COMPLIANCE\"", "      mode = \"COMPLIANT\"");
+        int line = breakPastTheStaticCheck(tmp, "modules/backup-vault/main.tf", "      mode = \"COMPLIANCE\"",
+                "      mode = \"COMPLIANT\"");
         // validate lets it through: the provider checks this value only when planning
         assertEquals(0, terraform(example, tmp, "validate", "-no-color").exit());
         Result r = terraform(example, tmp, planArgs());
         assertEquals(1, r.exit(), "terraform plan should have refused the mode:\n" + r.output());
         assertSays(r, "expected mode to be one of [\"GOVERNANCE\" \"COMPLIANCE\"], got COMPLIANT");
         assertSays(r, "on ../../modules/backup-vault/main.tf line " + line);
-        assertStaticCheckAccepts(tmp.resolve("static"), "modules/backup-vault/main.tf", "      mode = \"COMPLIANCE\"",
-                "      mode = \"COMPLIANT\"");
     }
 
     // ------------------------------------------------------------------ helpers
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The example's variables in every plan (test.tfvars). */
+    static final String BUCKET = "acme-lifeboat-vault";
+    static final String PRODUCTION_PRINCIPAL = "arn:aws:iam::111111111111:role/lifeboat-backup-host";
+    static final String DRILL_PRINCIPAL = "arn:aws:iam::333333333333:role/lifeboat-drill-host";
+    static final String BREAK_GLASS_PRINCIPAL = "arn:aws:iam::222222222222:role/break-glass";
+    static final String WRITER_EXTERNAL_ID = "writer-external-id-of-the-test";
+    static final String READER_EXTERNAL_ID = "reader-external-id-of-the-test";
 
     /** The example planned with {@code extraVariables} (tfvars lines) besides the test's own; the plan as JSON. */
     static JsonNode plan(Path tmp, String extraVariables) throws IOException {
@@ -239,13 +236,15 @@ class TerraformCliTest {
                     """);
             Files.writeString(example.resolve("test.tfvars"), """
                     backup_account_profile    = "lifeboat-plan-only"
-                    bucket                    = "acme-lifeboat-vault"
-                    production_principal_arn  = "arn:aws:iam::111111111111:role/lifeboat-backup-host"
-                    drill_principal_arn       = "arn:aws:iam::333333333333:role/lifeboat-drill-host"
-                    break_glass_principal_arn = "arn:aws:iam::222222222222:role/break-glass"
-                    writer_external_id        = "writer-external-id-of-the-test"
-                    reader_external_id        = "reader-external-id-of-the-test"
-                    """ + extraVariables + "\n");
+                    bucket                    = "%s"
+                    production_principal_arn  = "%s"
+                    drill_principal_arn       = "%s"
+                    break_glass_principal_arn = "%s"
+                    writer_external_id        = "%s"
+                    reader_external_id        = "%s"
+                    %s
+                    """.formatted(BUCKET, PRODUCTION_PRINCIPAL, DRILL_PRINCIPAL, BREAK_GLASS_PRINCIPAL, WRITER_EXTERNAL_ID,
+                    READER_EXTERNAL_ID, extraVariables));
             Files.writeString(tmp.resolve("aws-config"), """
                     [profile lifeboat-plan-only]
                     region = eu-central-1
@@ -273,6 +272,12 @@ class TerraformCliTest {
     static void assertSameDocument(String rendered, JsonNode planned) throws IOException {
         assertTrue(planned.isTextual(), "the plan does not know this policy yet: " + planned);
         assertEquals(JSON.readTree(rendered), JSON.readTree(planned.asText()));
+    }
+
+    /** The bucket's default encryption in the plan. */
+    static String sseAlgorithm(JsonNode plan) {
+        return after(plan, "module.vault.aws_s3_bucket_server_side_encryption_configuration.vault")
+                .path("rule").path(0).path("apply_server_side_encryption_by_default").path(0).path("sse_algorithm").asText();
     }
 
     /** The planned values of one resource. */
@@ -353,12 +358,17 @@ class TerraformCliTest {
                 + MIRROR + ", as this kind of machine has them)");
     }
 
-    /** The static check on a fresh copy of terraform/ with the same one change (none of the pinning). */
-    static void assertStaticCheckAccepts(Path dir, String file, String from, String to) {
-        copyTerraform(dir);
-        replace(dir, file, from, to);
-        Result r = TerraformStaticCheckTest.check(dir, "terraform");
+    /**
+     * Makes one change in {@code tmp}'s copy of terraform/ (returns its line), after checking that
+     * the static check lets it through, on a fresh copy with that change alone (none of the pinning).
+     */
+    static int breakPastTheStaticCheck(Path tmp, String file, String from, String to) {
+        Path alone = tmp.resolve("static");
+        copyTerraform(alone);
+        replace(alone, file, from, to);
+        Result r = TerraformStaticCheckTest.check(alone, "terraform");
         assertEquals(0, r.exit(), "the static check was expected to let this through:\n" + r.output());
+        return replace(tmp, file, from, to);
     }
 
     /** Terraform wraps its messages at 78 columns: compared with runs of white space made one space. */

@@ -21,7 +21,6 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -133,10 +132,8 @@ public final class S3StorageTarget implements StorageTarget {
 
     private static S3Client buildClient(TargetConfig config, AwsCredentialsProvider credentials) {
         S3ClientBuilder builder = S3Client.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
-                        .tlsTrustManagersProvider(new LazyTrustManagers())
-                        .connectionTimeout(Duration.ofSeconds(CONNECT_TIMEOUT_SECONDS))
-                        .socketTimeout(Duration.ofSeconds(SOCKET_TIMEOUT_SECONDS)))
+                .httpClientBuilder(LazyTrustManagers.urlConnectionClient(Duration.ofSeconds(CONNECT_TIMEOUT_SECONDS),
+                        Duration.ofSeconds(SOCKET_TIMEOUT_SECONDS)))
                 .credentialsProvider(credentials)
                 .forcePathStyle(config.pathStyle())
                 // Every body lifeboat sends is an array in memory, so the SDK can sign or hash it
